@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages that handout needs to build, run and test.
+# Safe to run again; needs root (or sudo).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config ninja-build \
+  libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev \
+  libmd4c-dev libtomlplusplus-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
+  libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev \
+  doctest-dev libpoppler-glib-dev poppler-utils \
+  >/dev/null

@@ -1,0 +1,62 @@
+#include "content/document.hpp"
+
+#include <algorithm>
+
+namespace handout {
+
+namespace {
+
+void collect(const Spans& spans, std::vector<std::string>& out) {
+    for (const auto& s : spans) {
+        if (s.kind == Span::Kind::variable && std::find(out.begin(), out.end(), s.text) == out.end()) {
+            out.push_back(s.text);
+        }
+    }
+}
+
+void collect(const Blocks& blocks, std::vector<std::string>& out) {
+    for (const auto& b : blocks) {
+        std::visit(
+            [&](const auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, Paragraph> || std::is_same_v<T, Heading>) {
+                    collect(x.spans, out);
+                } else if constexpr (std::is_same_v<T, List>) {
+                    for (const auto& item : x.items) {
+                        collect(item.blocks, out);
+                    }
+                } else if constexpr (std::is_same_v<T, Table>) {
+                    for (const auto& row : x.rows) {
+                        for (const auto& cell : row) {
+                            collect(cell, out);
+                        }
+                    }
+                } else if constexpr (std::is_same_v<T, Div>) {
+                    collect(x.blocks, out);
+                }
+            },
+            b.v);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> variables_used(const Document& doc) {
+    std::vector<std::string> out;
+    collect(doc.blocks, out);
+    return out;
+}
+
+std::string plain_text(const Spans& spans) {
+    std::string out;
+    for (const auto& s : spans) {
+        switch (s.kind) {
+            case Span::Kind::text: out += s.text; break;
+            case Span::Kind::variable: out += "{{" + s.text + "}}"; break;
+            case Span::Kind::line_break: out += '\n'; break;
+        }
+    }
+    return out;
+}
+
+}  // namespace handout

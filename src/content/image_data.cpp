@@ -1,0 +1,57 @@
+#include "content/image_data.hpp"
+
+#include <librsvg/rsvg.h>
+
+namespace handout {
+
+Result<ImageData> decode_image(const std::string& path, std::string bytes) {
+    Result<ImageData> r;
+    ImageData img;
+    img.path = path;
+    static constexpr unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    auto be32 = [&](std::size_t at) {
+        return (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
+               (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
+               (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
+               static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
+    };
+    if (bytes.size() > 24 && std::equal(png_sig, png_sig + 8, reinterpret_cast<const unsigned char*>(bytes.data()))) {
+        img.kind = ImageData::Kind::png;
+        img.width = be32(16) * 0.75;
+        img.height = be32(20) * 0.75;
+    } else {
+        GError* err = nullptr;
+        RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err);
+        if (h == nullptr) {
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
+                                               "`" + path + "` is neither a PNG nor an SVG image" +
+                                                   (err != nullptr ? std::string(": ") + err->message : ""),
+                                               {"use a .png or .svg file"}});
+            if (err != nullptr) {
+                g_error_free(err);
+            }
+            return r;
+        }
+        gdouble w = 0, h_px = 0;
+        if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &h_px)) {
+            RsvgRectangle ink{}, logical{};
+            rsvg_handle_get_geometry_for_element(h, nullptr, &ink, &logical, nullptr);
+            w = logical.width;
+            h_px = logical.height;
+        }
+        g_object_unref(h);
+        img.kind = ImageData::Kind::svg;
+        img.width = w * 0.75;
+        img.height = h_px * 0.75;
+    }
+    if (img.width <= 0 || img.height <= 0) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` has no size",
+                                           {"give the SVG a width and height or a viewBox"}});
+        return r;
+    }
+    img.bytes = std::move(bytes);
+    r.value = std::move(img);
+    return r;
+}
+
+}  // namespace handout

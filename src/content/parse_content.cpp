@@ -1,0 +1,691 @@
+#include "content/parse_content.hpp"
+
+#include <md4c.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace handout {
+
+namespace {
+
+const std::vector<std::string> meta_keys = {"title", "kind", "lang", "revision", "review-by",
+                                            "author", "subject", "keywords", "date"};
+const std::vector<std::string> div_kinds = {"caveat", "note", "checklist", "signature", "taglines"};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// ---- front matter ------------------------------------------------------------------------
+
+/// Parses the YAML header into doc.meta; returns the byte offset where the body starts.
+std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& diags) {
+    const std::string& text = file->text;
+    std::size_t start = 0;
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        start = 3;
+    }
+    auto line_end = [&](std::size_t from) {
+        std::size_t e = text.find('\n', from);
+        return e == std::string::npos ? text.size() : e;
+    };
+    std::size_t first_end = line_end(start);
+    if (trim(std::string_view(text).substr(start, first_end - start)) != "---") {
+        return start;
+    }
+    std::size_t yaml_begin = std::min(first_end + 1, text.size());
+    std::size_t pos = yaml_begin;
+    std::size_t yaml_end = std::string::npos;
+    while (pos < text.size()) {
+        std::size_t e = line_end(pos);
+        std::string_view line = trim(std::string_view(text).substr(pos, e - pos));
+        if (line == "---" || line == "...") {
+            yaml_end = pos;
+            pos = std::min(e + 1, text.size());
+            break;
+        }
+        pos = e + 1;
+    }
+    if (yaml_end == std::string::npos) {
+        diags.push_back(error_at(file, start, "front matter is not closed",
+                                 {"end the YAML header with a line holding only `---`"}));
+        return text.size();
+    }
+    std::string yaml = text.substr(yaml_begin, yaml_end - yaml_begin);
+    auto at = [&](const YAML::Mark& m) {
+        if (m.line < 0) {
+            return yaml_begin;
+        }
+        return yaml_begin + offset_of(yaml, static_cast<std::size_t>(m.line) + 1,
+                                      static_cast<std::size_t>(m.column) + 1);
+    };
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml);
+    } catch (const YAML::ParserException& e) {
+        diags.push_back(error_at(file, at(e.mark), "front matter is not valid YAML: " + e.msg,
+                                 {"write one `key: value` per line; quote values that contain `:`"}));
+        return pos;
+    }
+    if (root.IsNull()) {
+        return pos;
+    }
+    if (!root.IsMap()) {
+        diags.push_back(error_at(file, yaml_begin, "front matter must be a map of `key: value` lines"));
+        return pos;
+    }
+    for (const auto& kv : root) {
+        std::string key = kv.first.as<std::string>("");
+        const YAML::Node& v = kv.second;
+        std::size_t off = at(kv.first.Mark());
+        if (std::find(meta_keys.begin(), meta_keys.end(), key) == meta_keys.end()) {
+            std::string near = nearest(key, meta_keys);
+            std::vector<std::string> hints;
+            if (!near.empty()) {
+                hints.push_back("did you mean `" + near + "`?");
+            }
+            hints.push_back("known keys: title, kind, lang, revision, review-by, author, subject, keywords, date");
+            diags.push_back(error_at(file, off, "unknown front matter key `" + key + "`", hints));
+            continue;
+        }
+        if (key == "keywords") {
+            if (v.IsSequence()) {
+                for (const auto& k : v) {
+                    meta.keywords.push_back(k.as<std::string>(""));
+                }
+            } else if (v.IsScalar()) {
+                std::string all = v.as<std::string>("");
+                std::size_t b = 0;
+                while (b <= all.size()) {
+                    std::size_t e = all.find(',', b);
+                    if (e == std::string::npos) {
+                        e = all.size();
+                    }
+                    std::string_view k = trim(std::string_view(all).substr(b, e - b));
+                    if (!k.empty()) {
+                        meta.keywords.emplace_back(k);
+                    }
+                    b = e + 1;
+                }
+            }
+            continue;
+        }
+        if (!v.IsScalar()) {
+            diags.push_back(error_at(file, at(v.Mark()), "`" + key + "` must be a single value",
+                                     {"write it on one line, e.g. `" + key + ": ...`"}));
+            continue;
+        }
+        std::string s = v.as<std::string>("");
+        if (key == "title") {
+            meta.title = s;
+        } else if (key == "kind") {
+            meta.kind = s;
+        } else if (key == "lang") {
+            meta.lang = s;
+        } else if (key == "revision") {
+            meta.revision = s;
+        } else if (key == "review-by") {
+            meta.review_by = s;
+        } else if (key == "author") {
+            meta.author = s;
+        } else if (key == "subject") {
+            meta.subject = s;
+        } else if (key == "date") {
+            bool ok = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+                      std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+            if (!ok) {
+                diags.push_back(error_at(file, at(v.Mark()), "`date` must be written YYYY-MM-DD",
+                                         {"e.g. `date: 2026-11-26`"}));
+            }
+            meta.date = s;
+        }
+    }
+    return pos;
+}
+
+// ---- inline helpers -----------------------------------------------------------------------
+
+void append_utf8(std::string& out, unsigned cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+/// HTML entities md4c hands over undecoded: numeric ones and the common named ones.
+std::string decode_entity(std::string_view e) {
+    std::string out;
+    if (e.size() > 3 && e[1] == '#') {
+        bool hex = e[2] == 'x' || e[2] == 'X';
+        std::string digits(e.substr(hex ? 3 : 2, e.size() - (hex ? 4 : 3)));
+        unsigned long cp = std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10);
+        if (cp == 0 || cp > 0x10FFFF) {
+            cp = 0xFFFD;
+        }
+        append_utf8(out, static_cast<unsigned>(cp));
+        return out;
+    }
+    static const std::array<std::pair<std::string_view, unsigned>, 16> named = {{
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''},
+        {"&nbsp;", 0xA0}, {"&ndash;", 0x2013}, {"&mdash;", 0x2014}, {"&hellip;", 0x2026},
+        {"&lsquo;", 0x2018}, {"&rsquo;", 0x2019}, {"&ldquo;", 0x201C}, {"&rdquo;", 0x201D},
+        {"&copy;", 0xA9}, {"&shy;", 0xAD}, {"&times;", 0xD7},
+    }};
+    for (const auto& [name, cp] : named) {
+        if (e == name) {
+            append_utf8(out, cp);
+            return out;
+        }
+    }
+    return std::string(e);
+}
+
+bool valid_var_name(std::string_view n) {
+    if (n.empty() || n.front() == '.' || n.back() == '.') {
+        return false;
+    }
+    return std::all_of(n.begin(), n.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+}
+
+/// Merges neighbouring text spans of one style, then cuts `{{name}}` out as variable spans.
+Spans finish_spans(Spans in, const SourcePtr& file, Diagnostics& diags) {
+    Spans merged;
+    for (auto& s : in) {
+        if (!merged.empty() && s.kind == Span::Kind::text && merged.back().kind == Span::Kind::text &&
+            merged.back().style == s.style && merged.back().link == s.link) {
+            merged.back().text += s.text;
+        } else {
+            merged.push_back(std::move(s));
+        }
+    }
+    Spans out;
+    for (auto& s : merged) {
+        if (s.kind != Span::Kind::text || s.text.find("{{") == std::string::npos) {
+            out.push_back(std::move(s));
+            continue;
+        }
+        std::size_t pos = 0;
+        while (pos < s.text.size()) {
+            std::size_t open = s.text.find("{{", pos);
+            if (open == std::string::npos) {
+                out.push_back(Span{Span::Kind::text, s.text.substr(pos), s.style, s.link, s.offset + pos});
+                break;
+            }
+            if (open > pos) {
+                out.push_back(Span{Span::Kind::text, s.text.substr(pos, open - pos), s.style, s.link, s.offset + pos});
+            }
+            std::size_t close = s.text.find("}}", open + 2);
+            if (close == std::string::npos) {
+                diags.push_back(error_at(file, s.offset + open, "variable is not closed",
+                                         {"write it as `{{name}}`, e.g. `{{patient.name}}`"}));
+                out.push_back(Span{Span::Kind::text, s.text.substr(open), s.style, s.link, s.offset + open});
+                break;
+            }
+            std::string_view name = trim(std::string_view(s.text).substr(open + 2, close - open - 2));
+            if (!valid_var_name(name)) {
+                diags.push_back(error_at(file, s.offset + open,
+                                         "`" + s.text.substr(open, close + 2 - open) + "` is not a variable name",
+                                         {"names are letters, digits, `_` and `-`, joined by dots: `{{patient.name}}`"}));
+            }
+            out.push_back(Span{Span::Kind::variable, std::string(name), s.style, s.link, s.offset + open});
+            pos = close + 2;
+        }
+    }
+    return out;
+}
+
+/// Takes a trailing `{#id}` (Pandoc attribute) off a heading's text.
+std::string take_heading_id(Spans& spans, const SourcePtr& file, Diagnostics& diags) {
+    while (!spans.empty() && spans.back().kind == Span::Kind::text && trim(spans.back().text).empty()) {
+        spans.pop_back();
+    }
+    if (spans.empty() || spans.back().kind != Span::Kind::text) {
+        return {};
+    }
+    Span& last = spans.back();
+    std::string_view t = trim(last.text);
+    if (t.empty() || t.back() != '}') {
+        return {};
+    }
+    std::size_t open = last.text.rfind('{');
+    if (open == std::string::npos) {
+        return {};
+    }
+    std::string_view attrs = trim(std::string_view(last.text).substr(open + 1, last.text.find('}', open) - open - 1));
+    std::string id;
+    std::size_t p = 0;
+    while (p < attrs.size()) {
+        std::size_t e = attrs.find(' ', p);
+        if (e == std::string::npos) {
+            e = attrs.size();
+        }
+        std::string_view a = attrs.substr(p, e - p);
+        if (!a.empty() && a.front() == '#') {
+            id = std::string(a.substr(1));
+        } else if (!a.empty() && a.front() != '.' && a.find('=') == std::string_view::npos) {
+            diags.push_back(error_at(file, last.offset + open, "heading attribute `" + std::string(a) + "` is not understood",
+                                     {"write a heading id as `{#side-effects}`"}));
+        }
+        p = e + 1;
+    }
+    last.text.erase(open);
+    while (!last.text.empty() && last.text.back() == ' ') {
+        last.text.pop_back();
+    }
+    if (last.text.empty()) {
+        spans.pop_back();
+    }
+    return id;
+}
+
+// ---- md4c tree builder --------------------------------------------------------------------
+
+struct Builder {
+    SourcePtr file;
+    Diagnostics& diags;
+    const char* region = nullptr;   ///< start of the text md4c parses
+    std::size_t region_size = 0;
+    std::size_t region_offset = 0;  ///< where that text starts in the file
+    std::vector<Blocks*> blocks;    ///< innermost container last
+    std::vector<List*> lists;
+    Table* table = nullptr;
+    Spans* spans = nullptr;         ///< where inline text goes now
+    bool* spans_owner_code = nullptr;
+    std::size_t block_offset = 0;
+    std::uint8_t style = style_plain;
+    std::vector<std::string> links;
+    int image_depth = 0;
+    Image image;
+    std::vector<Image> pending_images;
+    std::vector<Heading*> heading_stack;
+
+    std::size_t offset_of_ptr(const char* p) const {
+        if (p >= region && p <= region + region_size) {
+            return region_offset + static_cast<std::size_t>(p - region);
+        }
+        return block_offset;
+    }
+
+    Blocks& current() { return *blocks.back(); }
+
+    void flush_images() {
+        for (auto& img : pending_images) {
+            current().push_back(Block{std::move(img)});
+        }
+        pending_images.clear();
+    }
+
+    Spans& target(std::size_t offset) {
+        if (spans == nullptr) {
+            // Tight list items hold text with no paragraph block: make one.
+            current().push_back(Block{Paragraph{{}, false, offset}});
+            spans = &std::get<Paragraph>(current().back().v).spans;
+        }
+        return *spans;
+    }
+
+    void finish_current_spans() {
+        if (spans != nullptr) {
+            *spans = finish_spans(std::move(*spans), file, diags);
+        }
+        spans = nullptr;
+    }
+};
+
+std::string attribute_text(const MD_ATTRIBUTE& a) {
+    return std::string(a.text, a.size);
+}
+
+int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
+    auto& b = *static_cast<Builder*>(user);
+    b.finish_current_spans();
+    b.flush_images();
+    std::size_t off = b.block_offset;
+    switch (type) {
+        case MD_BLOCK_DOC: break;
+        case MD_BLOCK_QUOTE: {
+            b.current().push_back(Block{Div{"note", "", "", {}, off}});
+            b.blocks.push_back(&std::get<Div>(b.current().back().v).blocks);
+            break;
+        }
+        case MD_BLOCK_UL:
+        case MD_BLOCK_OL: {
+            List list;
+            list.ordered = type == MD_BLOCK_OL;
+            if (list.ordered) {
+                list.start = static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start;
+            }
+            list.offset = off;
+            b.current().push_back(Block{std::move(list)});
+            b.lists.push_back(&std::get<List>(b.current().back().v));
+            break;
+        }
+        case MD_BLOCK_LI: {
+            auto* d = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+            ListItem item;
+            if (d->is_task) {
+                item.task = (d->task_mark == 'x' || d->task_mark == 'X') ? Task::checked : Task::unchecked;
+            }
+            item.offset = off;
+            b.lists.back()->items.push_back(std::move(item));
+            b.blocks.push_back(&b.lists.back()->items.back().blocks);
+            break;
+        }
+        case MD_BLOCK_HR: b.current().push_back(Block{ThematicBreak{off}}); break;
+        case MD_BLOCK_H: {
+            Heading h;
+            h.level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+            h.offset = off;
+            b.current().push_back(Block{std::move(h)});
+            auto& hh = std::get<Heading>(b.current().back().v);
+            b.spans = &hh.spans;
+            b.heading_stack.push_back(&hh);
+            break;
+        }
+        case MD_BLOCK_CODE:
+        case MD_BLOCK_P: {
+            b.current().push_back(Block{Paragraph{{}, type == MD_BLOCK_CODE, off}});
+            b.spans = &std::get<Paragraph>(b.current().back().v).spans;
+            break;
+        }
+        case MD_BLOCK_TABLE: {
+            b.current().push_back(Block{Table{{}, {}, off}});
+            b.table = &std::get<Table>(b.current().back().v);
+            break;
+        }
+        case MD_BLOCK_THEAD:
+        case MD_BLOCK_TBODY: break;
+        case MD_BLOCK_TR: b.table->rows.emplace_back(); break;
+        case MD_BLOCK_TH:
+        case MD_BLOCK_TD: {
+            auto* d = static_cast<MD_BLOCK_TD_DETAIL*>(detail);
+            if (b.table->rows.size() == 1) {
+                Align a = Align::start;
+                switch (d->align) {
+                    case MD_ALIGN_LEFT: a = Align::left; break;
+                    case MD_ALIGN_CENTER: a = Align::center; break;
+                    case MD_ALIGN_RIGHT: a = Align::right; break;
+                    default: break;
+                }
+                b.table->aligns.push_back(a);
+            }
+            b.table->rows.back().emplace_back();
+            b.spans = &b.table->rows.back().back();
+            break;
+        }
+        case MD_BLOCK_HTML: break;
+    }
+    return 0;
+}
+
+int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
+    auto& b = *static_cast<Builder*>(user);
+    b.finish_current_spans();
+    switch (type) {
+        case MD_BLOCK_QUOTE: b.flush_images(); b.blocks.pop_back(); break;
+        case MD_BLOCK_UL:
+        case MD_BLOCK_OL: b.lists.pop_back(); break;
+        case MD_BLOCK_LI: b.flush_images(); b.blocks.pop_back(); break;
+        case MD_BLOCK_H: {
+            Heading* h = b.heading_stack.back();
+            b.heading_stack.pop_back();
+            h->id = take_heading_id(h->spans, b.file, b.diags);
+            if (!h->spans.empty()) {
+                h->offset = h->spans.front().offset;
+            }
+            b.flush_images();
+            break;
+        }
+        case MD_BLOCK_P: {
+            // A paragraph that held only an image becomes the image (a figure).
+            auto& para = std::get<Paragraph>(b.current().back().v);
+            if (!para.spans.empty()) {
+                para.offset = para.spans.front().offset;
+            }
+            bool empty = std::all_of(para.spans.begin(), para.spans.end(),
+                                     [](const Span& s) { return s.kind == Span::Kind::text && trim(s.text).empty(); });
+            if (empty && !b.pending_images.empty()) {
+                b.current().pop_back();
+            }
+            b.flush_images();
+            break;
+        }
+        case MD_BLOCK_CODE: {
+            auto& para = std::get<Paragraph>(b.current().back().v);
+            // md4c ends a code block with its final newline as text: drop it.
+            while (!para.spans.empty() && para.spans.back().kind == Span::Kind::text &&
+                   !para.spans.back().text.empty() && para.spans.back().text.back() == '\n') {
+                para.spans.back().text.pop_back();
+                if (para.spans.back().text.empty()) {
+                    para.spans.pop_back();
+                }
+            }
+            break;
+        }
+        case MD_BLOCK_TABLE: b.table = nullptr; break;
+        default: break;
+    }
+    return 0;
+}
+
+int enter_span(MD_SPANTYPE type, void* detail, void* user) {
+    auto& b = *static_cast<Builder*>(user);
+    switch (type) {
+        case MD_SPAN_EM: b.style = static_cast<std::uint8_t>(b.style | style_italic); break;
+        case MD_SPAN_STRONG: b.style = static_cast<std::uint8_t>(b.style | style_bold); break;
+        case MD_SPAN_CODE: b.style = static_cast<std::uint8_t>(b.style | style_code); break;
+        case MD_SPAN_A: b.links.push_back(attribute_text(static_cast<MD_SPAN_A_DETAIL*>(detail)->href)); break;
+        case MD_SPAN_IMG: {
+            if (b.image_depth++ == 0) {
+                b.image = Image{attribute_text(static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src), "", b.block_offset};
+            }
+            break;
+        }
+        default: break;
+    }
+    return 0;
+}
+
+int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
+    auto& b = *static_cast<Builder*>(user);
+    switch (type) {
+        case MD_SPAN_EM: b.style = static_cast<std::uint8_t>(b.style & ~style_italic); break;
+        case MD_SPAN_STRONG: b.style = static_cast<std::uint8_t>(b.style & ~style_bold); break;
+        case MD_SPAN_CODE: b.style = static_cast<std::uint8_t>(b.style & ~style_code); break;
+        case MD_SPAN_A: b.links.pop_back(); break;
+        case MD_SPAN_IMG: {
+            if (--b.image_depth == 0) {
+                b.pending_images.push_back(std::move(b.image));
+            }
+            break;
+        }
+        default: break;
+    }
+    return 0;
+}
+
+int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
+    auto& b = *static_cast<Builder*>(user);
+    std::size_t off = b.offset_of_ptr(text);
+    std::string t;
+    Span::Kind kind = Span::Kind::text;
+    switch (type) {
+        case MD_TEXT_NULLCHAR: t = "\xEF\xBF\xBD"; break;
+        case MD_TEXT_BR: kind = Span::Kind::line_break; break;
+        case MD_TEXT_SOFTBR: t = " "; break;
+        case MD_TEXT_ENTITY: t = decode_entity(std::string_view(text, size)); break;
+        default: t.assign(text, size); break;
+    }
+    if (b.image_depth > 0) {
+        b.image.alt += t;
+        if (b.image.offset == b.block_offset) {
+            b.image.offset = off;
+        }
+        return 0;
+    }
+    std::string link = b.links.empty() ? std::string() : b.links.back();
+    b.target(off).push_back(Span{kind, std::move(t), b.style, std::move(link), off});
+    return 0;
+}
+
+void parse_markdown(Builder& b, std::size_t begin, std::size_t end) {
+    if (end <= begin) {
+        return;
+    }
+    const std::string& text = b.file->text;
+    b.region = text.data() + begin;
+    b.region_size = end - begin;
+    b.region_offset = begin;
+    b.block_offset = begin;
+    MD_PARSER parser{};
+    parser.abi_version = 0;
+    parser.flags = MD_FLAG_TABLES | MD_FLAG_TASKLISTS | MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEURLAUTOLINKS |
+                   MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
+    parser.enter_block = enter_block;
+    parser.leave_block = leave_block;
+    parser.enter_span = enter_span;
+    parser.leave_span = leave_span;
+    parser.text = text_cb;
+    md_parse(b.region, static_cast<MD_SIZE>(b.region_size), &parser, &b);
+}
+
+// ---- fenced divs --------------------------------------------------------------------------
+
+struct DivOpen {
+    std::string kind, id, lang;
+};
+
+/// Reads `caveat {#id}`, `{.caveat #id}` or `caveat` after the colons.
+DivOpen parse_div_attrs(std::string_view rest) {
+    DivOpen d;
+    std::string_view word;
+    std::size_t brace = rest.find('{');
+    word = trim(rest.substr(0, brace));
+    if (!word.empty()) {
+        d.kind = std::string(word);
+    }
+    if (brace != std::string_view::npos) {
+        std::string_view attrs = rest.substr(brace + 1);
+        attrs = attrs.substr(0, attrs.find('}'));
+        std::size_t p = 0;
+        while (p < attrs.size()) {
+            std::size_t e = attrs.find(' ', p);
+            if (e == std::string_view::npos) {
+                e = attrs.size();
+            }
+            std::string_view a = trim(attrs.substr(p, e - p));
+            if (!a.empty() && a.front() == '#') {
+                d.id = std::string(a.substr(1));
+            } else if (!a.empty() && a.front() == '.' && d.kind.empty()) {
+                d.kind = std::string(a.substr(1));
+            } else if (a.rfind("lang=", 0) == 0) {
+                d.lang = std::string(a.substr(5));
+            }
+            p = e + 1;
+        }
+    }
+    return d;
+}
+
+}  // namespace
+
+Result<Document> parse_content(SourcePtr file) {
+    Result<Document> result;
+    Document doc;
+    doc.source = file;
+    Diagnostics& diags = result.diagnostics;
+    std::size_t body = parse_front_matter(file, doc.meta, diags);
+
+    Builder b{file, diags};
+    b.blocks.push_back(&doc.blocks);
+    struct OpenDiv {
+        std::size_t offset;
+    };
+    std::vector<OpenDiv> open_divs;
+
+    const std::string& text = file->text;
+    std::size_t chunk = body;
+    std::size_t pos = body;
+    bool in_fence = false;
+    std::string fence;
+    while (pos < text.size()) {
+        std::size_t e = text.find('\n', pos);
+        std::size_t next = e == std::string::npos ? text.size() : e + 1;
+        std::string_view line(text.data() + pos, (e == std::string::npos ? text.size() : e) - pos);
+        std::string_view tl = trim(line);
+        if (tl.rfind("```", 0) == 0 || tl.rfind("~~~", 0) == 0) {
+            std::string f(tl.substr(0, 3));
+            if (!in_fence) {
+                in_fence = true;
+                fence = f;
+            } else if (f == fence) {
+                in_fence = false;
+            }
+        } else if (!in_fence && tl.rfind(":::", 0) == 0 && line.rfind(":::", 0) == 0) {
+            parse_markdown(b, chunk, pos);
+            std::string_view rest = trim(tl.substr(tl.find_first_not_of(':') == std::string_view::npos
+                                                        ? tl.size()
+                                                        : tl.find_first_not_of(':')));
+            if (rest.empty()) {
+                if (open_divs.empty()) {
+                    diags.push_back(error_at(file, pos, "`:::` closes no open block",
+                                             {"remove it, or open a block first with `::: note`"}));
+                } else {
+                    open_divs.pop_back();
+                    b.blocks.pop_back();
+                }
+            } else {
+                DivOpen d = parse_div_attrs(rest);
+                if (std::find(div_kinds.begin(), div_kinds.end(), d.kind) == div_kinds.end()) {
+                    std::string near = nearest(d.kind, div_kinds);
+                    std::vector<std::string> hints;
+                    if (!near.empty()) {
+                        hints.push_back("did you mean `::: " + near + "`?");
+                    }
+                    hints.push_back("blocks are caveat, note, checklist, signature and taglines");
+                    diags.push_back(error_at(file, pos + 3, "unknown block kind `" + d.kind + "`", hints));
+                }
+                b.current().push_back(Block{Div{d.kind, d.id, d.lang, {}, pos}});
+                b.blocks.push_back(&std::get<Div>(b.current().back().v).blocks);
+                open_divs.push_back({pos});
+            }
+            chunk = next;
+        }
+        pos = next;
+    }
+    parse_markdown(b, chunk, text.size());
+    for (const auto& d : open_divs) {
+        diags.push_back(error_at(file, d.offset, "this block is never closed",
+                                 {"end it with a line holding only `:::`"}));
+    }
+    if (doc.meta.title.empty() && !has_errors(diags)) {
+        diags.push_back(error_at(file, 0, "the document has no title",
+                                 {"add front matter with `title: ...` between `---` lines"}));
+    }
+    result.value = std::move(doc);
+    return result;
+}
+
+}  // namespace handout

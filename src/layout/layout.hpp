@@ -1,0 +1,92 @@
+// layout: the Layout value — page geometry, fonts, text styles, running header/footer, fit rules.
+#pragma once
+
+#include "core/source_file.hpp"
+
+#include <string>
+#include <vector>
+
+namespace handout {
+
+/// sRGB, each channel 0..1.
+struct Color {
+    double r = 0, g = 0, b = 0;
+    bool operator==(const Color&) const = default;
+};
+
+/// Lengths are in pt throughout.
+struct Margins {
+    double top = 54, right = 54, bottom = 54, left = 54;
+};
+
+struct HeadingStyle {
+    double size = 14;
+    double space_before = 12;
+    double space_after = 4;
+    Color color;
+};
+
+struct BoxStyle {
+    Color fill{1, 1, 1};
+    Color border{0.6, 0.6, 0.6};
+};
+
+/// A running header or footer: three templates with {{page}}, {{pages}}, {{title}}, … filled per page.
+struct RunningStyle {
+    std::string left, center, right;
+    double size = 9;
+    Color color{0.35, 0.35, 0.35};
+    bool rule = false;
+};
+
+struct Layout {
+    SourcePtr source;
+    std::string name;                  ///< file stem, e.g. "letter"
+
+    double page_width = 612, page_height = 792;
+    Margins margin;
+    int columns = 1;
+
+    std::string body_family = "Noto Sans";
+    std::string heading_family = "Noto Sans";
+    std::string mono_family = "DejaVu Sans Mono";
+    std::vector<std::string> fallback; ///< families tried after the body family
+
+    double body_size = 12;
+    double line_height = 1.4;          ///< baseline-to-baseline distance / font size
+    double paragraph_spacing = 6;
+    bool justify = true;
+    bool hyphenate = true;
+    Color text_color{0.1, 0.1, 0.1};
+    Color link_color{0.1, 0.3, 0.6};
+    bool link_underline = true;
+
+    double title_size = 22;
+    Color title_color{0.1, 0.1, 0.1};
+    bool title_rule = true;
+    Color rule_color{0.75, 0.78, 0.82};
+
+    HeadingStyle h1{18, 16, 6, {}}, h2{15, 14, 4, {}}, h3{13, 10, 3, {}};
+
+    double table_size = 11;
+    double table_padding = 4;
+    Color table_header_fill{0.91, 0.93, 0.96};
+    Color table_border{0.6, 0.65, 0.72};
+
+    double callout_size = 12;
+    double callout_padding = 9;
+    double callout_radius = 4;
+    double callout_border_width = 1;
+    BoxStyle caveat{{1.0, 0.96, 0.88}, {0.85, 0.55, 0.1}};
+    BoxStyle note{{0.93, 0.96, 1.0}, {0.45, 0.6, 0.8}};
+
+    RunningStyle header, footer;
+
+    std::string logo_path;             ///< absolute or relative to the working directory; empty = none
+    double logo_width = 0;
+
+    int max_pages = 0;                 ///< 0 = no limit
+    double min_body_size = 12;
+};
+
+}  // namespace handout

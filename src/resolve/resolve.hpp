@@ -1,0 +1,27 @@
+// resolve: takes a Document and one reader's variables, returns the Document with every {{var}} filled in.
+#pragma once
+
+#include "content/document.hpp"
+#include "core/diagnostic.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace handout {
+
+/// Dotted name → literal value (`patient.name` → `Ana Ruiz`). Values are never parsed as markup.
+using Vars = std::map<std::string, std::string>;
+
+/// Flattens a JSON object file ({"patient": {"name": …}}) into dotted names.
+Result<Vars> vars_from_json(SourcePtr file);
+
+/// Replaces variable spans by their literal values; an unknown variable is an error at its position.
+Result<Document> resolve(const Document& doc, const Vars& vars);
+
+/// Fills `{{name}}` in a template from lookup; names lookup does not know are left as written
+/// and reported through `unknown` when given.
+std::string fill_template(std::string_view tmpl, const std::function<const std::string*(std::string_view)>& lookup,
+                          std::vector<std::string>* unknown = nullptr);
+
+}  // namespace handout

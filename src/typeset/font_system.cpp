@@ -1,0 +1,117 @@
+#include "typeset/font_system.hpp"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <pango/pangofc-font.h>
+
+#include <filesystem>
+
+namespace handout {
+
+Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_dir) {
+    Result<std::unique_ptr<FontSystem>> r;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(fonts_dir, ec)) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "font folder `" + fonts_dir + "` does not exist",
+                                           {"set HANDOUT_FONTS to the fonts/ folder of handout"}});
+        return r;
+    }
+    std::unique_ptr<FontSystem> fs(new FontSystem());
+    // A configuration of our own with no system folders: the same fonts on every machine.
+    fs->m_config = FcConfigCreate();
+    std::string abs = std::filesystem::absolute(fonts_dir).lexically_normal().string();
+    // A cache folder keeps start-up small and stops fontconfig warning on every run; the
+    // first writable one is used (XDG cache, else the temporary folder).
+    std::string xml = "<?xml version=\"1.0\"?><fontconfig><dir>" + abs +
+                      "</dir><cachedir prefix=\"xdg\">handout-fontconfig</cachedir>"
+                      "<cachedir>/tmp/handout-fontconfig</cachedir></fontconfig>";
+    if (FcConfigParseAndLoadFromMemory(fs->m_config, reinterpret_cast<const FcChar8*>(xml.c_str()), FcTrue) == FcFalse ||
+        FcConfigBuildFonts(fs->m_config) == FcFalse) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read the fonts in `" + abs + "`", {}});
+        return r;
+    }
+    // Pango 1.50's first font map calls FcInit() on the system configuration (slow, and it may
+    // see other fonts) unless a current configuration exists; ours is a safe one to be current.
+    FcConfigSetCurrent(fs->m_config);  // takes its own reference
+    fs->m_font_map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->m_font_map), fs->m_config);  // takes its own reference
+    fs->m_context = pango_font_map_create_context(fs->m_font_map);
+    pango_cairo_context_set_resolution(fs->m_context, 72.0);
+    cairo_font_options_t* opts = cairo_font_options_create();
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(opts, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(fs->m_context, opts);  // copies the options
+    cairo_font_options_destroy(opts);
+    pango_context_set_round_glyph_positions(fs->m_context, FALSE);
+    r.value = std::move(fs);
+    return r;
+}
+
+FontSystem::~FontSystem() {
+    if (m_context != nullptr) {
+        g_object_unref(m_context);
+    }
+    if (m_font_map != nullptr) {
+        g_object_unref(m_font_map);
+    }
+    if (m_config != nullptr) {
+        FcConfigDestroy(m_config);
+    }
+}
+
+const FontRef& FontSystem::font_ref(PangoFont* font) {
+    auto it = m_refs.find(font);
+    if (it != m_refs.end()) {
+        return it->second;
+    }
+    FontRef ref;
+    FcPattern* pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font));  // transfer none
+    FcChar8* file = nullptr;
+    if (FcPatternGetString(pat, FC_FILE, 0, &file) == FcResultMatch) {
+        ref.file = reinterpret_cast<const char*>(file);
+    }
+    FcPatternGetInteger(pat, FC_INDEX, 0, &ref.index);
+    FcChar8* family = nullptr;
+    if (FcPatternGetString(pat, FC_FAMILY, 0, &family) == FcResultMatch) {
+        ref.family = reinterpret_cast<const char*>(family);
+    }
+    // Pango keeps fonts alive in its font map cache; keep our key valid by holding a reference.
+    g_object_ref(font);
+    return m_refs.emplace(font, std::move(ref)).first->second;
+}
+
+FontMetrics FontSystem::metrics(const std::string& family, double size, bool bold, bool italic) {
+    std::string key = family + "|" + std::to_string(size) + (bold ? "b" : "") + (italic ? "i" : "");
+    auto it = m_metrics.find(key);
+    if (it != m_metrics.end()) {
+        return it->second;
+    }
+    PangoFontDescription* desc = pango_font_description_new();
+    pango_font_description_set_family(desc, family.c_str());
+    pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
+    pango_font_description_set_weight(desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(desc, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    PangoFontMetrics* m = pango_context_get_metrics(m_context, desc, nullptr);
+    FontMetrics fm{pango_font_metrics_get_ascent(m) / double(PANGO_SCALE),
+                   pango_font_metrics_get_descent(m) / double(PANGO_SCALE)};
+    pango_font_metrics_unref(m);
+    pango_font_description_free(desc);
+    m_metrics.emplace(key, fm);
+    return fm;
+}
+
+bool FontSystem::has_family(const std::string& family) const {
+    PangoFontFamily** families = nullptr;
+    int n = 0;
+    pango_font_map_list_families(m_font_map, &families, &n);
+    bool found = false;
+    for (int i = 0; i < n && !found; ++i) {
+        found = family == pango_font_family_get_name(families[i]);
+    }
+    g_free(families);
+    return found;
+}
+
+}  // namespace handout

@@ -1,0 +1,52 @@
+// typeset: a worker's font system — private fontconfig configuration over fonts/ and one Pango context.
+// Not thread-safe: each worker thread owns one.
+#pragma once
+
+#include "core/diagnostic.hpp"
+#include "pages/pages.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+
+typedef struct _PangoContext PangoContext;
+typedef struct _PangoFont PangoFont;
+typedef struct _PangoFontMap PangoFontMap;
+typedef struct _FcConfig FcConfig;
+
+namespace handout {
+
+struct FontMetrics {
+    double ascent = 0, descent = 0;   ///< pt, both positive
+};
+
+class FontSystem {
+public:
+    /// Builds a font system that sees the font files in `fonts_dir` and nothing else.
+    static Result<std::unique_ptr<FontSystem>> create(const std::string& fonts_dir);
+    ~FontSystem();
+    FontSystem(const FontSystem&) = delete;
+    FontSystem& operator=(const FontSystem&) = delete;
+
+    /// The context all layout goes through: 72 dpi (1 unit = 1 pt), hinting off, unrounded positions.
+    PangoContext* context() const { return m_context; }
+
+    /// File and face index behind a Pango font (cached).
+    const FontRef& font_ref(PangoFont* font);
+
+    /// Ascent and descent of `family` at `size` pt, bold/italic per the flags.
+    FontMetrics metrics(const std::string& family, double size, bool bold = false, bool italic = false);
+
+    /// Whether the private configuration knows this family.
+    bool has_family(const std::string& family) const;
+
+private:
+    FontSystem() = default;
+    FcConfig* m_config = nullptr;
+    PangoFontMap* m_font_map = nullptr;
+    PangoContext* m_context = nullptr;
+    std::map<PangoFont*, FontRef> m_refs;
+    std::map<std::string, FontMetrics> m_metrics;
+};
+
+}  // namespace handout

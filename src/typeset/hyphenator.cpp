@@ -1,0 +1,173 @@
+#include "typeset/hyphenator.hpp"
+
+#include <glib.h>
+#include <hyphen.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace handout {
+
+namespace {
+
+/// Words the Debian patterns split badly, with their correct break points marked by '-'.
+const std::map<std::string, std::vector<std::string>, std::less<>> exceptions = {
+    {"en", {"med-i-cines", "med-i-cine", "ket-a-mine", "in-fu-sion", "in-fu-sions", "an-es-thet-ic",
+            "neu-ro-trans-mit-ters", "hal-lu-ci-na-tions", "fi-bro-my-al-gia", "in-flam-ma-tion"}},
+    {"es", {"ke-ta-mi-na"}},
+};
+
+std::string primary(std::string_view lang) {
+    std::string l(lang.substr(0, lang.find_first_of("-_")));
+    for (auto& c : l) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return l;
+}
+
+}  // namespace
+
+Hyphenator::Hyphenator(std::string dict_dir) : m_dir(std::move(dict_dir)) {}
+
+Hyphenator::~Hyphenator() {
+    for (auto& [_, d] : m_dicts) {
+        if (d != nullptr) {
+            hnj_hyphen_free(d);
+        }
+    }
+}
+
+HyphenDict* Hyphenator::dict(std::string_view lang) {
+    std::string key = primary(lang);
+    auto it = m_dicts.find(key);
+    if (it != m_dicts.end()) {
+        return it->second;
+    }
+    static const std::map<std::string, std::vector<std::string>> files = {
+        {"en", {"hyph_en_US.dic", "hyph_en.dic"}}, {"es", {"hyph_es_ES.dic", "hyph_es.dic", "hyph_es_MX.dic"}}};
+    HyphenDict* d = nullptr;
+    auto f = files.find(key);
+    if (f != files.end()) {
+        for (const auto& name : f->second) {
+            std::string path = (std::filesystem::path(m_dir) / name).string();
+            if (std::filesystem::exists(path)) {
+                d = hnj_hyphen_load(path.c_str());
+                if (d != nullptr) {
+                    break;
+                }
+            }
+        }
+    }
+    m_dicts.emplace(key, d);
+    return d;
+}
+
+bool Hyphenator::supports(std::string_view lang) {
+    return dict(lang) != nullptr;
+}
+
+const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::string_view lang) {
+    std::string key = primary(lang) + ":" + std::string(word);
+    auto it = m_cache.find(key);
+    if (it != m_cache.end()) {
+        return it->second;
+    }
+    std::vector<std::size_t> pts;
+    char* lower_c = g_utf8_strdown(word.data(), static_cast<gssize>(word.size()));
+    std::string lower(lower_c);
+    g_free(lower_c);
+    bool found = false;
+    if (auto ex = exceptions.find(primary(lang)); ex != exceptions.end()) {
+        for (const auto& e : ex->second) {
+            std::string plain;
+            std::vector<std::size_t> marks;
+            for (char c : e) {
+                if (c == '-') {
+                    marks.push_back(plain.size());
+                } else {
+                    plain += c;
+                }
+            }
+            if (plain == lower) {
+                pts = marks;
+                found = true;
+                break;
+            }
+        }
+    }
+    HyphenDict* d = found ? nullptr : dict(lang);
+    if (d != nullptr && lower.size() == word.size()) {
+        std::vector<char> hyphens(lower.size() + 5, '0');
+        std::vector<char> hword(lower.size() * 3 + 10);
+        char** rep = nullptr;
+        int* pos = nullptr;
+        int* cut = nullptr;
+        int rc = hnj_hyphen_hyphenate3(d, lower.c_str(), static_cast<int>(lower.size()), hyphens.data(), hword.data(),
+                                       &rep, &pos, &cut, 2, 3, 2, 3);
+        if (rc == 0 && rep == nullptr) {
+            // With a UTF-8 dictionary hyphens[] counts characters, not bytes.
+            std::size_t byte = 0;
+            std::size_t ch = 0;
+            while (byte < word.size()) {
+                std::size_t next = static_cast<std::size_t>(g_utf8_next_char(word.data() + byte) - word.data());
+                if ((hyphens[d->utf8 ? ch : byte] - '0') % 2 == 1 && next < word.size()) {
+                    pts.push_back(next);
+                }
+                byte = next;
+                ++ch;
+            }
+        }
+        if (rep != nullptr) {
+            for (std::size_t i = 0; i < lower.size(); ++i) {
+                std::free(rep[i]);
+            }
+            std::free(rep);
+            std::free(pos);
+            std::free(cut);
+        }
+    }
+    return m_cache.emplace(std::move(key), std::move(pts)).first->second;
+}
+
+std::string Hyphenator::hyphenate(std::string_view text, std::string_view lang) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        // A word: letters only; anything touching a digit, '@', '/' or '.' inside stays whole.
+        std::size_t start = i;
+        std::size_t chars = 0;
+        bool all_upper = true;
+        while (i < text.size()) {
+            gunichar c = g_utf8_get_char(text.data() + i);
+            if (!g_unichar_isalpha(c)) {
+                break;
+            }
+            all_upper = all_upper && g_unichar_isupper(c);
+            i = static_cast<std::size_t>(g_utf8_next_char(text.data() + i) - text.data());
+            ++chars;
+        }
+        if (i == start) {
+            i = static_cast<std::size_t>(g_utf8_next_char(text.data() + i) - text.data());
+            out.append(text.substr(start, i - start));
+            continue;
+        }
+        std::string_view word = text.substr(start, i - start);
+        bool glued = (start > 0 && std::string_view("@/._-0123456789").find(text[start - 1]) != std::string_view::npos) ||
+                     (i < text.size() && std::string_view("@/_0123456789").find(text[i]) != std::string_view::npos);
+        if (chars < 6 || all_upper || glued) {
+            out.append(word);
+            continue;
+        }
+        std::size_t prev = 0;
+        for (std::size_t p : points(word, lang)) {
+            out.append(word.substr(prev, p - prev));
+            out += "\xC2\xAD";
+            prev = p;
+        }
+        out.append(word.substr(prev));
+    }
+    return out;
+}
+
+}  // namespace handout

@@ -1,0 +1,39 @@
+// typeset: hyphenation points from libhyphen dictionaries, cached per word. One per worker thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+typedef struct _HyphenDict HyphenDict;
+
+namespace handout {
+
+class Hyphenator {
+public:
+    /// `dict_dir` holds hyph_LL_CC.dic files (Debian: /usr/share/hyphen).
+    explicit Hyphenator(std::string dict_dir);
+    ~Hyphenator();
+    Hyphenator(const Hyphenator&) = delete;
+    Hyphenator& operator=(const Hyphenator&) = delete;
+
+    /// Whether a dictionary for `lang` ("en", "es", "en-US") can be loaded.
+    bool supports(std::string_view lang);
+
+    /// `text` with U+00AD inserted at every allowed break inside its words.
+    std::string hyphenate(std::string_view text, std::string_view lang);
+
+    /// Allowed break positions (byte offsets into word, break before that byte).
+    const std::vector<std::size_t>& points(std::string_view word, std::string_view lang);
+
+private:
+    HyphenDict* dict(std::string_view lang);
+    std::string m_dir;
+    std::map<std::string, HyphenDict*, std::less<>> m_dicts;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_cache;
+};
+
+}  // namespace handout

@@ -1,0 +1,285 @@
+#include "typeset/paragraph.hpp"
+
+#include "typeset/font_system.hpp"
+#include "typeset/hyphenator.hpp"
+
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace handout {
+
+namespace {
+
+constexpr std::string_view soft_hyphen = "\xC2\xAD";
+
+using LayoutPtr = std::unique_ptr<PangoLayout, void (*)(gpointer)>;
+
+/// The paragraph as Pango sees it: text, attributes, and where each piece came from.
+struct Prepared {
+    std::string text;
+    PangoAttrList* attrs = nullptr;
+    struct Piece {
+        std::size_t begin, end;     ///< byte range in text
+        std::size_t source;         ///< byte offset in the content file
+        std::string link;
+    };
+    std::vector<Piece> pieces;
+};
+
+Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
+    Prepared p;
+    p.attrs = pango_attr_list_new();
+    auto add = [&](PangoAttribute* a, std::size_t b, std::size_t e) {
+        a->start_index = static_cast<guint>(b);
+        a->end_index = static_cast<guint>(e);
+        pango_attr_list_insert(p.attrs, a);  // the list owns it
+    };
+    for (const auto& s : spans) {
+        std::size_t begin = p.text.size();
+        if (s.kind == Span::Kind::line_break) {
+            p.text += "\xE2\x80\xA8";  // LINE SEPARATOR: a forced break inside one paragraph
+        } else if (hyph != nullptr && style.hyphenate && s.link.empty() && (s.style & style_code) == 0) {
+            p.text += hyph->hyphenate(s.text, style.lang);
+        } else {
+            p.text += s.text;
+        }
+        std::size_t end = p.text.size();
+        if (end == begin) {
+            continue;
+        }
+        p.pieces.push_back({begin, end, s.offset, s.link});
+        if ((s.style & style_bold) != 0 && !style.bold) {
+            add(pango_attr_weight_new(PANGO_WEIGHT_BOLD), begin, end);
+        }
+        if ((s.style & style_italic) != 0) {
+            add(pango_attr_style_new(PANGO_STYLE_ITALIC), begin, end);
+        }
+        if ((s.style & style_code) != 0) {
+            add(pango_attr_family_new(style.mono_family.c_str()), begin, end);
+            add(pango_attr_size_new_absolute(static_cast<int>(style.size * 0.92 * PANGO_SCALE)), begin, end);
+        }
+        if (!s.link.empty()) {
+            // A distinct foreground splits Pango's items at the link's edges.
+            add(pango_attr_foreground_new(static_cast<guint16>(style.link_color.r * 65535),
+                                          static_cast<guint16>(style.link_color.g * 65535),
+                                          static_cast<guint16>(style.link_color.b * 65535)),
+                begin, end);
+        }
+    }
+    return p;
+}
+
+LayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width) {
+    LayoutPtr layout(pango_layout_new(fs.context()), g_object_unref);
+    PangoFontDescription* desc = pango_font_description_new();
+    pango_font_description_set_family(desc, style.family.c_str());
+    pango_font_description_set_absolute_size(desc, style.size * PANGO_SCALE);
+    pango_font_description_set_weight(desc, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout.get(), desc);  // copies
+    pango_font_description_free(desc);
+    PangoAttrList* attrs = pango_attr_list_copy(p.attrs);
+    PangoAttribute* lang = pango_attr_language_new(pango_language_from_string(style.lang.c_str()));
+    lang->start_index = 0;
+    lang->end_index = G_MAXUINT;
+    pango_attr_list_insert_before(attrs, lang);
+    pango_layout_set_attributes(layout.get(), attrs);  // takes a reference
+    pango_attr_list_unref(attrs);
+    if (width > 0) {
+        pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
+        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD);
+    }
+    pango_layout_set_justify(layout.get(), style.align == TextAlign::justify);
+    pango_layout_set_alignment(layout.get(), style.align == TextAlign::center  ? PANGO_ALIGN_CENTER
+                                             : style.align == TextAlign::right ? PANGO_ALIGN_RIGHT
+                                                                               : PANGO_ALIGN_LEFT);
+    pango_layout_set_text(layout.get(), p.text.data(), static_cast<int>(p.text.size()));
+    return layout;
+}
+
+/// Removes soft hyphens from a cluster's text.
+std::string without_shy(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s.substr(i, 2) == soft_hyphen) {
+            i += 2;
+            continue;
+        }
+        out += s[i++];
+    }
+    return out;
+}
+
+double pt(int pango_units) {
+    return pango_units / double(PANGO_SCALE);
+}
+
+/// Converts one Pango run into a GlyphRun; x is the run's left edge in pt from the line start.
+GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x, std::vector<FontRef>& fonts) {
+    PangoItem* item = run->item;
+    PangoGlyphString* gs = run->glyphs;
+    GlyphRun out;
+    out.origin = {x, 0};
+    const FontRef& ref = fs.font_ref(item->analysis.font);
+    auto it = std::find_if(fonts.begin(), fonts.end(), [&](const FontRef& f) { return f.file == ref.file && f.index == ref.index; });
+    if (it == fonts.end()) {
+        fonts.push_back(ref);
+        it = fonts.end() - 1;
+    }
+    out.font = static_cast<std::uint32_t>(it - fonts.begin());
+    PangoFontDescription* d = pango_font_describe_with_absolute_size(item->analysis.font);
+    out.size = pango_font_description_get_size(d) / double(PANGO_SCALE);
+    pango_font_description_free(d);
+
+    const auto item_begin = static_cast<std::size_t>(item->offset);
+    const auto item_end = item_begin + static_cast<std::size_t>(item->length);
+    for (const auto& piece : p.pieces) {
+        if (item_begin >= piece.begin && item_begin < piece.end) {
+            out.source = piece.source + (item_begin - piece.begin);
+            break;
+        }
+    }
+    double pending = 0;  // advance of dropped glyphs, added to the next glyph's offset
+    for (int j = 0; j < gs->num_glyphs; ++j) {
+        const PangoGlyphInfo& gi = gs->glyphs[j];
+        std::size_t cb = item_begin + static_cast<std::size_t>(gs->log_clusters[j]);
+        bool same_cluster = j > 0 && gs->log_clusters[j] == gs->log_clusters[j - 1];
+        std::size_t ce = item_end;
+        for (int k = j + 1; k < gs->num_glyphs; ++k) {
+            if (gs->log_clusters[k] != gs->log_clusters[j]) {
+                ce = item_begin + static_cast<std::size_t>(gs->log_clusters[k]);
+                break;
+            }
+        }
+        std::string_view cluster_text(p.text.data() + cb, ce - cb);
+        std::string text;
+        if (!same_cluster) {
+            bool is_break_hyphen = cluster_text == soft_hyphen && gi.glyph != PANGO_GLYPH_EMPTY;
+            // A hyphen Pango inserted at a break shows "-" but the word is one word: the
+            // renderer maps its text so extraction rejoins it.
+            text = is_break_hyphen ? std::string(soft_hyphen) : without_shy(cluster_text);
+            if (cluster_text == "\xE2\x80\xA8") {
+                text.clear();
+            }
+        }
+        if (gi.glyph == PANGO_GLYPH_EMPTY || ((gi.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 && gi.geometry.width == 0)) {
+            // Blank glyphs (the space Pango blanks at a line end, unused soft hyphens): no glyph,
+            // keep the text and the advance.
+            out.text += text;
+            if (out.glyphs.empty()) {
+                pending += pt(gi.geometry.width);
+            } else {
+                out.glyphs.back().advance += pt(gi.geometry.width);
+            }
+            continue;
+        }
+        Glyph g;
+        g.id = (gi.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 ? 0 : gi.glyph;
+        g.advance = pt(gi.geometry.width);
+        g.dx = pt(gi.geometry.x_offset) + pending;
+        g.dy = pt(gi.geometry.y_offset);
+        pending = 0;
+        if (same_cluster && !out.glyphs.empty()) {
+            g.cluster = out.glyphs.back().cluster;
+        } else {
+            g.cluster = static_cast<std::uint32_t>(out.text.size());
+            out.text += text;
+        }
+        out.glyphs.push_back(g);
+    }
+    if (out.glyphs.empty()) {
+        out.origin.x += pending;
+    }
+    return out;
+}
+
+}  // namespace
+
+ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width,
+                        std::vector<FontRef>& fonts) {
+    ParaBox box;
+    FontMetrics m = fs.metrics(style.family, style.size, style.bold);
+    box.pitch = style.size * style.line_height;
+    // Half the leading above, half below: the line box is `pitch` high.
+    double half_leading = (box.pitch - (m.ascent + m.descent)) / 2;
+    box.ascent = half_leading + m.ascent;
+    box.descent = box.pitch - box.ascent;
+
+    Prepared p = prepare(hyph, spans, style);
+    LayoutPtr layout = make_layout(fs, p, style, width);
+    pango_attr_list_unref(p.attrs);
+    PangoLayoutIter* iter = pango_layout_get_iter(layout.get());
+    do {
+        PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+        LineBox lb;
+        double x = pt(logical.x);
+        for (GSList* r = line->runs; r != nullptr; r = r->next) {
+            auto* run = static_cast<PangoGlyphItem*>(r->data);
+            double run_width = 0;
+            for (int j = 0; j < run->glyphs->num_glyphs; ++j) {
+                run_width += pt(run->glyphs->glyphs[j].geometry.width);
+            }
+            GlyphRun gr = convert_run(fs, p, run, x, fonts);
+            gr.color = style.color;
+            std::size_t ib = static_cast<std::size_t>(run->item->offset);
+            for (const auto& piece : p.pieces) {
+                if (!piece.link.empty() && ib >= piece.begin && ib < piece.end) {
+                    gr.color = style.link_color;
+                    double top = -(m.ascent + 1), h = m.ascent + m.descent + 2;
+                    if (!lb.links.empty() && lb.links.back().uri == piece.link &&
+                        std::abs(lb.links.back().rect.x + lb.links.back().rect.w - x) < 0.01) {
+                        lb.links.back().rect.w += run_width;
+                    } else {
+                        lb.links.push_back(Link{Rect{x, top, run_width, h}, piece.link});
+                    }
+                    if (style.link_underline) {
+                        double uy = style.size * 0.13;
+                        // Trailing blanks are not underlined.
+                        double w = run_width;
+                        if (!gr.text.empty() && gr.text.back() == ' ' && !gr.glyphs.empty()) {
+                            w -= gr.glyphs.back().advance;
+                        }
+                        lb.underlines.push_back(Rule{{x, uy}, {x + w, uy}, style.size * 0.06, style.link_color});
+                    }
+                    break;
+                }
+            }
+            if (!gr.glyphs.empty()) {
+                lb.runs.push_back(std::move(gr));
+            } else if (!gr.text.empty() && !lb.runs.empty()) {
+                lb.runs.back().text += gr.text;
+            }
+            x += run_width;
+        }
+        lb.width = pt(logical.width);
+        box.lines.push_back(std::move(lb));
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    return box;
+}
+
+ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style) {
+    ParaExtent e;
+    Prepared p = prepare(nullptr, spans, style);
+    LayoutPtr whole = make_layout(fs, p, style, -1);
+    PangoRectangle logical;
+    pango_layout_get_extents(whole.get(), nullptr, &logical);
+    e.max = pt(logical.width);
+    LayoutPtr narrow = make_layout(fs, p, style, 1);
+    PangoLayoutIter* iter = pango_layout_get_iter(narrow.get());
+    do {
+        PangoRectangle r;
+        pango_layout_iter_get_line_extents(iter, nullptr, &r);
+        e.min = std::max(e.min, pt(r.width));
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    pango_attr_list_unref(p.attrs);
+    return e;
+}
+
+}  // namespace handout

@@ -1,0 +1,740 @@
+#include "typeset/typeset.hpp"
+
+#include "typeset/font_system.hpp"
+#include "typeset/hyphenator.hpp"
+#include "typeset/paragraph.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace handout {
+
+namespace {
+
+/// An unbreakable piece of the flow: items positioned relative to its top-left corner.
+struct Slice {
+    double height = 0;
+    double space_before = 0;           ///< dropped at the top of a page
+    bool keep_with_next = false;
+    double first_baseline = 0;         ///< y of the first text baseline, for list labels
+    std::vector<Item> items;
+    std::vector<OutlineEntry> outline; ///< y relative to the slice
+    int table = -1;                    ///< table whose header repeats above this slice after a break
+    bool table_header = false;
+};
+
+using Slices = std::vector<Slice>;
+
+/// Moves every item by (dx, dy).
+void translate(Item& item, double dx, double dy) {
+    std::visit(
+        [&](auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, GlyphRun>) {
+                x.origin.x += dx;
+                x.origin.y += dy;
+            } else if constexpr (std::is_same_v<T, Rule>) {
+                x.from.x += dx;
+                x.from.y += dy;
+                x.to.x += dx;
+                x.to.y += dy;
+            } else if constexpr (std::is_same_v<T, Box> || std::is_same_v<T, Picture> || std::is_same_v<T, Link>) {
+                x.rect.x += dx;
+                x.rect.y += dy;
+            }
+        },
+        item.v);
+}
+
+class Typesetter {
+public:
+    explicit Typesetter(const TypesetInput& in) : m_in(in), m_l(*in.layout), m_fs(*in.fonts) {}
+
+    Result<Pages> run();
+
+private:
+    // ---- structure ----
+    int node(StructType type, int parent, std::string id = {}) {
+        m_pages.nodes.push_back(StructNode{type, parent, "", "", std::move(id)});
+        return static_cast<int>(m_pages.nodes.size()) - 1;
+    }
+
+    // ---- styles ----
+    ParaStyle body_style(double size) const {
+        ParaStyle s;
+        s.family = m_l.body_family;
+        s.mono_family = m_l.mono_family;
+        s.size = size;
+        s.line_height = m_l.line_height;
+        s.color = m_l.text_color;
+        s.link_color = m_l.link_color;
+        s.link_underline = m_l.link_underline;
+        s.align = m_l.justify ? TextAlign::justify : TextAlign::left;
+        s.hyphenate = m_l.hyphenate;
+        s.lang = m_in.doc->meta.lang;
+        return s;
+    }
+
+    ParaBox lay(const Spans& spans, const ParaStyle& style, double width) {
+        return break_paragraph(m_fs, m_in.hyphenator, spans, style, width, m_pages.fonts);
+    }
+
+    /// Lines of a laid-out paragraph as slices (widows and orphans kept off by keep flags).
+    void line_slices(const ParaBox& box, double x, int owner, Slices& out, double space_before, bool keep_all) {
+        std::size_t n = box.lines.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            Slice s;
+            s.height = box.pitch;
+            s.space_before = i == 0 ? space_before : 0;
+            s.first_baseline = box.ascent;
+            // No orphan: lines 1–2 stay together; no widow: the last two stay together.
+            s.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            const LineBox& line = box.lines[i];
+            for (const auto& run : line.runs) {
+                GlyphRun r = run;
+                r.origin.x += x;
+                r.origin.y = box.ascent;
+                s.items.push_back(Item{std::move(r), owner, ArtifactKind::none});
+            }
+            for (const auto& u : line.underlines) {
+                Rule r = u;
+                r.from.x += x;
+                r.to.x += x;
+                r.from.y += box.ascent;
+                r.to.y += box.ascent;
+                s.items.push_back(Item{r, -1, ArtifactKind::decoration});
+            }
+            for (const auto& lk : line.links) {
+                Link k = lk;
+                k.rect.x += x;
+                k.rect.y += box.ascent;
+                int link_node = node(StructType::link, owner);
+                s.items.push_back(Item{k, link_node, ArtifactKind::none});
+            }
+            out.push_back(std::move(s));
+        }
+    }
+
+    void blocks(const Blocks& bs, double x, double width, int parent, Slices& out, bool first_in_container);
+    void paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before);
+    void heading(const Heading& h, double x, double width, int parent, Slices& out, bool first);
+    void list(const List& l, double x, double width, int parent, Slices& out, double space_before);
+    void table(const Table& t, double x, double width, int parent, Slices& out, double space_before);
+    void div(const Div& d, double x, double width, int parent, Slices& out, double space_before);
+    void callout(const Div& d, const BoxStyle& style, double x, double width, int parent, Slices& out,
+                 double space_before);
+    void signature(const Div& d, double x, double width, int parent, Slices& out, double space_before);
+    void image(const Image& im, double x, double width, int parent, Slices& out, double space_before);
+    void title(Slices& out);
+
+    void paginate(Slices& slices);
+    void running(const RunningStyle& style, double baseline, bool header, std::size_t page_index);
+
+    double body_width() const { return m_l.page_width - m_l.margin.left - m_l.margin.right; }
+    double body_height() const { return m_l.page_height - m_l.margin.top - m_l.margin.bottom; }
+
+    const TypesetInput& m_in;
+    const Layout& m_l;
+    FontSystem& m_fs;
+    Pages m_pages;
+    Diagnostics m_diags;
+    std::vector<Slice> m_table_headers;
+    int m_root = 0;
+};
+
+void Typesetter::title(Slices& out) {
+    const Meta& meta = m_in.doc->meta;
+    ParaStyle s = body_style(m_l.title_size);
+    s.family = m_l.heading_family;
+    s.bold = true;
+    s.color = m_l.title_color;
+    s.line_height = 1.2;
+    s.align = TextAlign::left;
+    s.hyphenate = false;
+    Spans spans{Span{Span::Kind::text, meta.title, style_plain, "", 0}};
+    ParaBox box = lay(spans, s, body_width());
+    int h1 = node(StructType::h1, m_root, "title");
+    std::size_t first = out.size();
+    line_slices(box, 0, h1, out, 0, true);
+    out[first].outline.push_back(OutlineEntry{1, meta.title, 0, 0});
+    if (m_l.title_rule) {
+        Slice rule;
+        rule.height = 10;
+        rule.items.push_back(Item{Rule{{0, 6}, {body_width(), 6}, 1.0, m_l.rule_color}, -1, ArtifactKind::decoration});
+        rule.keep_with_next = true;
+        out.push_back(std::move(rule));
+    } else {
+        out.back().height += 6;
+    }
+}
+
+void Typesetter::paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before) {
+    ParaStyle s = body_style(m_l.body_size);
+    if (p.code) {
+        s.family = m_l.mono_family;
+        s.size = m_l.body_size * 0.9;
+        s.align = TextAlign::left;
+        s.hyphenate = false;
+    }
+    ParaBox box = lay(p.spans, s, width);
+    int pn = node(StructType::p, parent);
+    line_slices(box, x, pn, out, space_before, false);
+}
+
+void Typesetter::heading(const Heading& h, double x, double width, int parent, Slices& out, bool first) {
+    const HeadingStyle& hs = h.level <= 1 ? m_l.h1 : h.level == 2 ? m_l.h2 : m_l.h3;
+    StructType type = h.level <= 1 ? StructType::h1 : h.level == 2 ? StructType::h2 : StructType::h3;
+    ParaStyle s = body_style(hs.size);
+    s.family = m_l.heading_family;
+    s.bold = true;
+    s.color = hs.color;
+    s.line_height = 1.25;
+    s.align = TextAlign::left;
+    s.hyphenate = false;
+    ParaBox box = lay(h.spans, s, width);
+    int hn = node(type, parent, h.id);
+    std::size_t start = out.size();
+    line_slices(box, x, hn, out, first ? 0 : hs.space_before, true);
+    out.back().height += hs.space_after;
+    int level = h.level <= 2 ? 2 : 3;
+    out[start].outline.push_back(OutlineEntry{level, plain_text(h.spans), 0, 0});
+}
+
+void Typesetter::list(const List& l, double x, double width, int parent, Slices& out, double space_before) {
+    int ln = node(StructType::l, parent);
+    const double size = m_l.body_size;
+    bool tasks = std::any_of(l.items.begin(), l.items.end(), [](const ListItem& i) { return i.task != Task::none; });
+    double indent = l.ordered ? size * 1.6 : tasks ? size * 1.7 : size * 1.2;
+    unsigned number = l.start;
+    for (std::size_t i = 0; i < l.items.size(); ++i) {
+        const ListItem& item = l.items[i];
+        int li = node(StructType::li, ln);
+        int lbl = node(StructType::lbl, li);
+        int body = node(StructType::lbody, li);
+        Slices inner;
+        blocks(item.blocks, x + indent, width - indent, body, inner, true);
+        if (inner.empty()) {
+            continue;
+        }
+        inner.front().space_before = i == 0 ? space_before : size * 0.25;
+        Slice& first = inner.front();
+        double baseline = first.first_baseline;
+        if (item.task != Task::none) {
+            double side = size * 0.8;
+            Box b;
+            b.rect = Rect{x + size * 0.1, baseline - side * 0.85, side, side};
+            b.stroke_width = 0.9;
+            b.stroke = m_l.text_color;
+            b.radius = 1.5;
+            first.items.insert(first.items.begin(), Item{b, lbl, ArtifactKind::none});
+            if (item.task == Task::checked) {
+                Rule r1{{b.rect.x + side * 0.2, b.rect.y + side * 0.55}, {b.rect.x + side * 0.42, b.rect.y + side * 0.78}, 1.2, m_l.text_color};
+                Rule r2{{b.rect.x + side * 0.42, b.rect.y + side * 0.78}, {b.rect.x + side * 0.82, b.rect.y + side * 0.22}, 1.2, m_l.text_color};
+                first.items.insert(first.items.begin() + 1, Item{r1, lbl, ArtifactKind::none});
+                first.items.insert(first.items.begin() + 2, Item{r2, lbl, ArtifactKind::none});
+            }
+        } else {
+            std::string label = l.ordered ? std::to_string(number) + "." : "\xE2\x80\xA2";
+            ParaStyle s = body_style(size);
+            s.align = TextAlign::left;
+            s.hyphenate = false;
+            Spans spans{Span{Span::Kind::text, label, style_plain, "", item.offset}};
+            ParaBox lb = lay(spans, s, indent);
+            if (!lb.lines.empty()) {
+                for (const auto& run : lb.lines[0].runs) {
+                    GlyphRun r = run;
+                    r.origin.x += x + (l.ordered ? 0 : size * 0.15);
+                    r.origin.y = baseline;
+                    first.items.insert(first.items.begin(), Item{std::move(r), lbl, ArtifactKind::none});
+                }
+            }
+        }
+        ++number;
+        for (auto& s : inner) {
+            out.push_back(std::move(s));
+        }
+    }
+}
+
+void Typesetter::table(const Table& t, double x, double width, int parent, Slices& out, double space_before) {
+    if (t.rows.empty()) {
+        return;
+    }
+    const double pad = m_l.table_padding;
+    std::size_t cols = 0;
+    for (const auto& r : t.rows) {
+        cols = std::max(cols, r.size());
+    }
+    ParaStyle cell_style = body_style(m_l.table_size);
+    cell_style.align = TextAlign::left;
+    cell_style.line_height = std::min(m_l.line_height, 1.3);
+    // Column widths: each column's widest word is its floor; the rest of the width goes
+    // to columns in proportion to how much more they would like.
+    std::vector<double> mins(cols, 0), maxs(cols, 0);
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
+            ParaStyle s = cell_style;
+            s.bold = r == 0;
+            ParaExtent e = measure_paragraph(m_fs, t.rows[r][c], s);
+            mins[c] = std::max(mins[c], e.min + 2 * pad);
+            maxs[c] = std::max(maxs[c], e.max + 2 * pad);
+        }
+    }
+    double sum_min = std::accumulate(mins.begin(), mins.end(), 0.0);
+    double sum_max = std::accumulate(maxs.begin(), maxs.end(), 0.0);
+    std::vector<double> widths(cols);
+    for (std::size_t c = 0; c < cols; ++c) {
+        if (sum_max <= width) {
+            widths[c] = maxs[c] + (width - sum_max) * (maxs[c] / sum_max);
+        } else if (sum_min >= width) {
+            widths[c] = width * mins[c] / sum_min;
+        } else {
+            double want = sum_max - sum_min;
+            widths[c] = mins[c] + (width - sum_min) * ((maxs[c] - mins[c]) / (want > 0 ? want : 1));
+        }
+    }
+    int tn = node(StructType::table, parent);
+    int table_id = static_cast<int>(m_table_headers.size());
+    m_table_headers.emplace_back();
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        bool header = r == 0;
+        int tr = node(StructType::tr, tn);
+        Slice row;
+        row.space_before = header ? space_before : 0;
+        row.table = table_id;
+        row.table_header = header;
+        row.keep_with_next = header;
+        double cx = x;
+        double row_h = 0;
+        std::vector<Item> cell_items;
+        for (std::size_t c = 0; c < cols; ++c) {
+            int cell = node(header ? StructType::th : StructType::td, tr);
+            if (c < t.rows[r].size()) {
+                ParaStyle s = cell_style;
+                s.bold = header;
+                Align a = c < t.aligns.size() ? t.aligns[c] : Align::start;
+                s.align = a == Align::center ? TextAlign::center : a == Align::right ? TextAlign::right : TextAlign::left;
+                ParaBox box = lay(t.rows[r][c], s, widths[c] - 2 * pad);
+                Slices lines;
+                line_slices(box, cx + pad, cell, lines, 0, true);
+                double y = pad;
+                for (auto& ls : lines) {
+                    for (auto& item : ls.items) {
+                        translate(item, 0, y);
+                        cell_items.push_back(std::move(item));
+                    }
+                    y += ls.height;
+                }
+                row_h = std::max(row_h, y + pad);
+                if (row.first_baseline == 0 && !lines.empty()) {
+                    row.first_baseline = pad + lines.front().first_baseline;
+                }
+            }
+            cx += widths[c];
+        }
+        row.height = row_h;
+        if (header) {
+            Box fill;
+            fill.rect = Rect{x, 0, width, row_h};
+            fill.filled = true;
+            fill.fill = m_l.table_header_fill;
+            row.items.push_back(Item{fill, -1, ArtifactKind::decoration});
+            row.items.push_back(Item{Rule{{x, 0}, {x + width, 0}, 0.8, m_l.table_border}, -1, ArtifactKind::decoration});
+        }
+        for (auto& item : cell_items) {
+            row.items.push_back(std::move(item));
+        }
+        double w = (header || r + 1 == t.rows.size()) ? 0.8 : 0.4;
+        row.items.push_back(Item{Rule{{x, row_h}, {x + width, row_h}, w, m_l.table_border}, -1, ArtifactKind::decoration});
+        if (header) {
+            m_table_headers[static_cast<std::size_t>(table_id)] = row;
+        }
+        out.push_back(std::move(row));
+    }
+}
+
+void Typesetter::callout(const Div& d, const BoxStyle& style, double x, double width, int parent, Slices& out,
+                         double space_before) {
+    const double pad = m_l.callout_padding;
+    const double bw = m_l.callout_border_width;
+    const double accent = 4;  // the thicker bar on the left edge
+    int dn = node(StructType::div, parent, d.id);
+    Slices inner;
+    double ix = x + accent + pad;
+    blocks(d.blocks, ix, width - accent - 2 * pad, dn, inner, true);
+    double h = pad;
+    std::vector<Item> items;
+    std::vector<OutlineEntry> outline;
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        if (i > 0) {
+            h += inner[i].space_before;
+        }
+        for (auto& item : inner[i].items) {
+            translate(item, 0, h);
+            items.push_back(std::move(item));
+        }
+        h += inner[i].height;
+    }
+    h += pad;
+    if (h <= body_height()) {
+        Slice s;
+        s.space_before = space_before;
+        s.height = h;
+        s.first_baseline = inner.empty() ? pad : pad + inner.front().first_baseline;
+        Box box;
+        box.rect = Rect{x + bw / 2, bw / 2, width - bw, h - bw};
+        box.filled = true;
+        box.fill = style.fill;
+        box.stroke_width = bw;
+        box.stroke = style.border;
+        box.radius = m_l.callout_radius;
+        s.items.push_back(Item{box, -1, ArtifactKind::decoration});
+        Box bar;
+        bar.rect = Rect{x, 0, accent, h};
+        bar.filled = true;
+        bar.fill = style.border;
+        bar.radius = 0;
+        s.items.push_back(Item{bar, -1, ArtifactKind::decoration});
+        for (auto& item : items) {
+            s.items.push_back(std::move(item));
+        }
+        out.push_back(std::move(s));
+        return;
+    }
+    // Taller than a page: let it break, with the accent bar beside every piece.
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        Slice& s = inner[i];
+        if (i == 0) {
+            s.space_before = space_before;
+        }
+        Box bar;
+        bar.rect = Rect{x, -s.space_before, accent, s.height + s.space_before};
+        bar.filled = true;
+        bar.fill = style.border;
+        s.items.insert(s.items.begin(), Item{bar, -1, ArtifactKind::decoration});
+        out.push_back(std::move(s));
+    }
+}
+
+void Typesetter::signature(const Div& d, double x, double width, int parent, Slices& out, double space_before) {
+    int dn = node(StructType::div, parent, d.id);
+    std::vector<std::string> roles;
+    for (const auto& b : d.blocks) {
+        if (const auto* p = std::get_if<Paragraph>(&b.v)) {
+            std::string text = plain_text(p->spans);
+            std::size_t pos = 0;
+            while (pos <= text.size()) {
+                std::size_t e = text.find_first_of("\n", pos);
+                if (e == std::string::npos) {
+                    e = text.size();
+                }
+                std::string role = text.substr(pos, e - pos);
+                while (!role.empty() && role.back() == ' ') {
+                    role.pop_back();
+                }
+                while (!role.empty() && role.front() == ' ') {
+                    role.erase(0, 1);
+                }
+                if (!role.empty()) {
+                    roles.push_back(role);
+                }
+                pos = e + 1;
+            }
+        }
+    }
+    const double size = m_l.body_size;
+    const double small = std::max(8.0, size * 0.75);
+    const double gap = 14;
+    const double fields[3] = {0.42, 0.38, 0.20};
+    const char* captions[3] = {"Name (print)", "Signature", "Date"};
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        Slice s;
+        s.space_before = i == 0 ? space_before : size * 0.8;
+        ParaStyle label = body_style(size);
+        label.bold = true;
+        label.align = TextAlign::left;
+        label.hyphenate = false;
+        int pn = node(StructType::p, dn);
+        ParaBox lb = lay(Spans{Span{Span::Kind::text, roles[i], style_plain, "", d.offset}}, label, width);
+        Slices label_lines;
+        line_slices(lb, x, pn, label_lines, 0, true);
+        double y = 0;
+        for (auto& ls : label_lines) {
+            for (auto& item : ls.items) {
+                translate(item, 0, y);
+                s.items.push_back(std::move(item));
+            }
+            y += ls.height;
+        }
+        s.first_baseline = lb.ascent;
+        double line_y = y + size * 2.4;
+        double fx = x;
+        double usable = width - 2 * gap;
+        ParaStyle cap = body_style(small);
+        cap.align = TextAlign::left;
+        cap.hyphenate = false;
+        cap.color = Color{0.3, 0.3, 0.3};
+        for (int f = 0; f < 3; ++f) {
+            double fw = usable * fields[f];
+            s.items.push_back(Item{Rule{{fx, line_y}, {fx + fw, line_y}, 0.8, m_l.text_color}, -1, ArtifactKind::decoration});
+            int cn = node(StructType::p, dn);
+            ParaBox cb = lay(Spans{Span{Span::Kind::text, captions[f], style_plain, "", d.offset}}, cap, fw);
+            Slices cap_lines;
+            line_slices(cb, fx, cn, cap_lines, 0, true);
+            for (auto& ls : cap_lines) {
+                for (auto& item : ls.items) {
+                    translate(item, 0, line_y + 2);
+                    s.items.push_back(std::move(item));
+                }
+            }
+            fx += fw + gap;
+        }
+        s.height = line_y + 2 + small * 1.4;
+        out.push_back(std::move(s));
+    }
+}
+
+void Typesetter::image(const Image& im, double x, double width, int parent, Slices& out, double space_before) {
+    auto it = m_in.image_by_src.find(im.src);
+    if (it == m_in.image_by_src.end()) {
+        m_diags.push_back(error_at(m_in.doc->source, im.offset, "image `" + im.src + "` was not loaded",
+                                   {"check the path; it is relative to the content file"}));
+        return;
+    }
+    const ImageData& data = m_in.images[it->second];
+    double w = std::min(data.width, width);
+    double h = data.height * (w / std::max(data.width, 1.0));
+    if (h > body_height() * 0.8) {
+        h = body_height() * 0.8;
+        w = data.width * (h / std::max(data.height, 1.0));
+    }
+    int fig = node(StructType::figure, parent);
+    m_pages.nodes[static_cast<std::size_t>(fig)].alt = im.alt;
+    Slice s;
+    s.space_before = space_before;
+    s.height = h;
+    s.items.push_back(Item{Picture{Rect{x + (width - w) / 2, 0, w, h}, it->second}, fig, ArtifactKind::none});
+    out.push_back(std::move(s));
+}
+
+void Typesetter::div(const Div& d, double x, double width, int parent, Slices& out, double space_before) {
+    if (d.kind == "caveat") {
+        callout(d, m_l.caveat, x, width, parent, out, space_before);
+    } else if (d.kind == "note") {
+        callout(d, m_l.note, x, width, parent, out, space_before);
+    } else if (d.kind == "signature") {
+        signature(d, x, width, parent, out, space_before);
+    } else {
+        // checklist, taglines: their content, in a Div of their own.
+        int dn = node(StructType::div, parent, d.id);
+        std::size_t first = out.size();
+        blocks(d.blocks, x, width, dn, out, true);
+        if (first < out.size()) {
+            out[first].space_before = space_before;
+        }
+    }
+}
+
+void Typesetter::blocks(const Blocks& bs, double x, double width, int parent, Slices& out, bool first_in_container) {
+    bool first = first_in_container;
+    for (const auto& b : bs) {
+        double sb = first ? 0 : m_l.paragraph_spacing;
+        std::visit(
+            [&](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, Paragraph>) {
+                    paragraph(v, x, width, parent, out, sb);
+                } else if constexpr (std::is_same_v<T, Heading>) {
+                    heading(v, x, width, parent, out, first);
+                } else if constexpr (std::is_same_v<T, List>) {
+                    list(v, x, width, parent, out, sb);
+                } else if constexpr (std::is_same_v<T, Table>) {
+                    table(v, x, width, parent, out, sb + 2);
+                } else if constexpr (std::is_same_v<T, Div>) {
+                    div(v, x, width, parent, out, sb + (v.kind == "caveat" || v.kind == "note" ? 4 : 0));
+                } else if constexpr (std::is_same_v<T, Image>) {
+                    image(v, x, width, parent, out, sb);
+                } else if constexpr (std::is_same_v<T, ThematicBreak>) {
+                    Slice s;
+                    s.space_before = sb;
+                    s.height = 12;
+                    s.items.push_back(Item{Rule{{x, 6}, {x + width, 6}, 0.6, m_l.rule_color}, -1, ArtifactKind::decoration});
+                    out.push_back(std::move(s));
+                }
+            },
+            b.v);
+        first = false;
+    }
+}
+
+void Typesetter::paginate(Slices& slices) {
+    const double top = m_l.margin.top;
+    const double bottom = m_l.page_height - m_l.margin.bottom;
+    auto new_page = [&]() {
+        m_pages.pages.push_back(Page{m_l.page_width, m_l.page_height, {}});
+    };
+    new_page();
+    double y = top;
+    int last_table = -1;
+    auto place = [&](const Slice& s, double at, bool copy_as_artifact) {
+        Page& page = m_pages.pages.back();
+        for (const auto& item : s.items) {
+            Item it = item;
+            translate(it, m_l.margin.left, at);
+            if (copy_as_artifact && it.node >= 0) {
+                it.node = -1;
+                it.artifact = ArtifactKind::pagination;
+            }
+            if (copy_as_artifact && std::holds_alternative<Link>(it.v)) {
+                continue;
+            }
+            page.items.push_back(std::move(it));
+        }
+        if (!copy_as_artifact) {
+            for (auto o : s.outline) {
+                o.page = static_cast<int>(m_pages.pages.size()) - 1;
+                o.y = at + o.y;
+                m_pages.outline.push_back(std::move(o));
+            }
+        }
+    };
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+        const Slice& s = slices[i];
+        bool at_top = y == top;
+        double need = (at_top ? 0 : s.space_before) + s.height;
+        for (std::size_t j = i; slices[j].keep_with_next && j + 1 < slices.size(); ++j) {
+            need += slices[j + 1].space_before + slices[j + 1].height;
+        }
+        if (!at_top && y + need > bottom + 0.01) {
+            new_page();
+            y = top;
+            at_top = true;
+        }
+        if (at_top && s.table >= 0 && !s.table_header && s.table == last_table) {
+            const Slice& header = m_table_headers[static_cast<std::size_t>(s.table)];
+            place(header, y, true);
+            y += header.height;
+        }
+        if (!at_top) {
+            y += s.space_before;
+        }
+        place(s, y, false);
+        y += s.height;
+        last_table = s.table;
+    }
+}
+
+void Typesetter::running(const RunningStyle& style, double baseline, bool header, std::size_t page_index) {
+    const Meta& meta = m_in.doc->meta;
+    std::string page = std::to_string(page_index + 1);
+    std::string pages = std::to_string(m_pages.pages.size());
+    auto lookup = [&](std::string_view name) -> const std::string* {
+        if (name == "page") return &page;
+        if (name == "pages") return &pages;
+        if (name == "title") return &meta.title;
+        if (name == "revision") return &meta.revision;
+        if (name == "author") return &meta.author;
+        auto it = m_in.vars.find(std::string(name));
+        if (it != m_in.vars.end()) return &it->second;
+        if (name == "date") return &meta.date;
+        return nullptr;
+    };
+    ParaStyle s = body_style(style.size);
+    s.color = style.color;
+    s.hyphenate = false;
+    s.line_height = 1.2;
+    const double width = body_width();
+    const std::string* parts[3] = {&style.left, &style.center, &style.right};
+    const TextAlign aligns[3] = {TextAlign::left, TextAlign::center, TextAlign::right};
+    Page& pg = m_pages.pages[page_index];
+    ArtifactKind kind = header ? ArtifactKind::header : ArtifactKind::footer;
+    for (int k = 0; k < 3; ++k) {
+        if (parts[k]->empty()) {
+            continue;
+        }
+        std::vector<std::string> unknown;
+        std::string text = fill_template(*parts[k], lookup, &unknown);
+        if (page_index == 0) {
+            for (const auto& u : unknown) {
+                std::size_t off = m_l.source ? m_l.source->text.find("{{" + u) : 0;
+                m_diags.push_back(error_at(m_l.source, off == std::string::npos ? 0 : off,
+                                           "the " + std::string(header ? "header" : "footer") + " uses `{{" + u +
+                                               "}}`, which has no value",
+                                           {"use page, pages, title, revision, date, author or a record variable"}));
+            }
+        }
+        s.align = aligns[k];
+        ParaBox box = lay(Spans{Span{Span::Kind::text, text, style_plain, "", 0}}, s, width);
+        if (box.lines.empty()) {
+            continue;
+        }
+        for (const auto& run : box.lines[0].runs) {
+            GlyphRun r = run;
+            r.origin.x += m_l.margin.left;
+            r.origin.y = baseline;
+            pg.items.push_back(Item{std::move(r), -1, kind});
+        }
+    }
+    if (style.rule) {
+        double ry = header ? baseline + style.size * 0.6 : baseline - style.size * 1.3;
+        pg.items.push_back(Item{Rule{{m_l.margin.left, ry}, {m_l.margin.left + width, ry}, 0.5, m_l.rule_color}, -1, kind});
+    }
+}
+
+Result<Pages> Typesetter::run() {
+    const Meta& meta = m_in.doc->meta;
+    m_pages.info.title = meta.title;
+    m_pages.info.author = meta.author;
+    m_pages.info.subject = meta.subject.empty() ? meta.title : meta.subject;
+    for (const auto& k : meta.keywords) {
+        m_pages.info.keywords += (m_pages.info.keywords.empty() ? "" : ", ") + k;
+    }
+    m_pages.info.lang = meta.lang;
+    m_pages.info.creator = "handout";
+    m_pages.info.date = m_in.date_iso;
+    m_pages.images = m_in.images;
+    m_root = node(StructType::document, -1);
+
+    Slices slices;
+    title(slices);
+    blocks(m_in.doc->blocks, 0, body_width(), m_root, slices, true);
+    if (!slices.empty() && slices.size() > 1) {
+        // The first block after the title keeps its own spacing.
+        slices[1].space_before = std::max(slices[1].space_before, 4.0);
+    }
+    paginate(slices);
+    // Running header and footer sit in the margins.
+    double header_baseline = m_l.margin.top * 0.5;
+    double footer_baseline = m_l.page_height - m_l.margin.bottom * 0.45;
+    for (std::size_t p = 0; p < m_pages.pages.size(); ++p) {
+        if (m_in.logo >= 0 && p == 0) {
+            const ImageData& logo = m_pages.images[static_cast<std::size_t>(m_in.logo)];
+            double w = m_l.logo_width > 0 ? m_l.logo_width : logo.width;
+            double h = logo.height * w / std::max(logo.width, 1.0);
+            double max_h = m_l.margin.top * 0.55;
+            if (h > max_h) {
+                w *= max_h / h;
+                h = max_h;
+            }
+            m_pages.pages[p].items.push_back(Item{Picture{Rect{m_l.page_width - m_l.margin.right - w, header_baseline - h + 4, w, h},
+                                                          static_cast<std::uint32_t>(m_in.logo)},
+                                                  -1, ArtifactKind::header});
+        }
+        running(m_l.header, header_baseline, true, p);
+        running(m_l.footer, footer_baseline, false, p);
+    }
+    Result<Pages> r;
+    r.diagnostics = std::move(m_diags);
+    r.value = std::move(m_pages);
+    return r;
+}
+
+}  // namespace
+
+Result<Pages> typeset(const TypesetInput& in) {
+    Typesetter t(in);
+    return t.run();
+}
+
+}  // namespace handout
