@@ -157,10 +157,19 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
         std::string_view cluster_text(p.text.data() + cb, ce - cb);
         std::string text;
         if (!same_cluster) {
-            bool is_break_hyphen = cluster_text == soft_hyphen && gi.glyph != PANGO_GLYPH_EMPTY;
-            // A hyphen Pango inserted at a break shows "-" but the word is one word: the
-            // renderer maps its text so extraction rejoins it.
-            text = is_break_hyphen ? std::string(soft_hyphen) : without_shy(cluster_text);
+            // At a break Pango shows a hyphen for the soft hyphen, in its own cluster or in the
+            // cluster of the letter before it; elsewhere the soft hyphen has an empty glyph.
+            // The break hyphen keeps U+00AD as its text, so extraction can rejoin the word.
+            bool ends_shy = cluster_text.size() >= 2 && cluster_text.substr(cluster_text.size() - 2) == soft_hyphen;
+            bool visible = false;
+            for (int k = j; k < gs->num_glyphs && gs->log_clusters[k] == gs->log_clusters[j]; ++k) {
+                visible = visible || gs->glyphs[k].glyph != PANGO_GLYPH_EMPTY;
+            }
+            bool is_break_hyphen = ends_shy && visible && ce == item_end && (cluster_text == soft_hyphen || gs->num_glyphs > 1);
+            text = without_shy(cluster_text);
+            if (is_break_hyphen) {
+                text += soft_hyphen;
+            }
             if (cluster_text == "\xE2\x80\xA8") {
                 text.clear();
             }

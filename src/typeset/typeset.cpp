@@ -217,7 +217,7 @@ void Typesetter::list(const List& l, double x, double width, int parent, Slices&
         if (inner.empty()) {
             continue;
         }
-        inner.front().space_before = i == 0 ? space_before : size * 0.25;
+        inner.front().space_before = i == 0 ? space_before : size * (tasks ? 0.2 : 0.15);
         Slice& first = inner.front();
         double baseline = first.first_baseline;
         if (item.task != Task::none) {
@@ -450,7 +450,7 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
     const char* captions[3] = {"Name (print)", "Signature", "Date"};
     for (std::size_t i = 0; i < roles.size(); ++i) {
         Slice s;
-        s.space_before = i == 0 ? space_before : size * 0.8;
+        s.space_before = i == 0 ? space_before : size * 0.5;
         ParaStyle label = body_style(size);
         label.bold = true;
         label.align = TextAlign::left;
@@ -468,7 +468,7 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
             y += ls.height;
         }
         s.first_baseline = lb.ascent;
-        double line_y = y + size * 2.4;
+        double line_y = y + size * 2.0;
         double fx = x;
         double usable = width - 2 * gap;
         ParaStyle cap = body_style(small);
@@ -490,7 +490,8 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
             }
             fx += fw + gap;
         }
-        s.height = line_y + 2 + small * 1.4;
+        s.height = line_y + 2 + small * 1.25;
+        s.keep_with_next = i + 1 < roles.size();  // the signers of one sheet sign on one page
         out.push_back(std::move(s));
     }
 }
@@ -538,8 +539,10 @@ void Typesetter::div(const Div& d, double x, double width, int parent, Slices& o
 
 void Typesetter::blocks(const Blocks& bs, double x, double width, int parent, Slices& out, bool first_in_container) {
     bool first = first_in_container;
+    bool after_heading = false;
     for (const auto& b : bs) {
         double sb = first ? 0 : m_l.paragraph_spacing;
+        std::size_t start = out.size();
         std::visit(
             [&](const auto& v) {
                 using T = std::decay_t<decltype(v)>;
@@ -565,6 +568,18 @@ void Typesetter::blocks(const Blocks& bs, double x, double width, int parent, Sl
             },
             b.v);
         first = false;
+        // An introduction stays with what it introduces: a paragraph ending in ':' and a short
+        // paragraph right under a heading keep with the next block.
+        if (const auto* p = std::get_if<Paragraph>(&b.v); p != nullptr && out.size() > start) {
+            std::string text = plain_text(p->spans);
+            while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) {
+                text.pop_back();
+            }
+            if ((!text.empty() && text.back() == ':') || (after_heading && out.size() - start <= 2)) {
+                out.back().keep_with_next = true;
+            }
+        }
+        after_heading = std::holds_alternative<Heading>(b.v);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 namespace handout {
 
@@ -135,12 +136,62 @@ std::string escape_attr(const std::string& s) {
     return out;
 }
 
+using TextOverrides = std::unordered_map<const GlyphRun*, GlyphRun>;
+
+/// Cairo has no ActualText of its own, so a word hyphenated at a line end would extract as
+/// two pieces. Give the hyphen the text of the word's second half and let that half's
+/// glyphs carry no text: extraction and copy-paste then read the word whole.
+TextOverrides rejoin_hyphenated_words(const Pages& pages) {
+    TextOverrides out;
+    const GlyphRun* pending = nullptr;
+    int pending_node = -1;
+    for (const auto& page : pages.pages) {
+        for (const auto& item : page.items) {
+            const auto* run = std::get_if<GlyphRun>(&item.v);
+            if (run == nullptr || item.node < 0 || run->glyphs.empty()) {
+                continue;
+            }
+            if (pending != nullptr && item.node == pending_node) {
+                std::size_t tail = 0;
+                while (tail < run->text.size()) {
+                    // The rest of the word with its punctuation: up to the next space.
+                    if (run->text[tail] == ' ') {
+                        break;
+                    }
+                    ++tail;
+                }
+                if (tail > 0 && tail < run->text.size()) {
+                    GlyphRun head = out.count(pending) != 0 ? out[pending] : *pending;
+                    head.text.resize(head.text.size() - 2);
+                    head.text += run->text.substr(0, tail);
+                    GlyphRun rest = *run;
+                    rest.text.erase(0, tail);
+                    for (auto& g : rest.glyphs) {
+                        g.cluster = g.cluster < tail ? 0 : static_cast<std::uint32_t>(g.cluster - tail);
+                    }
+                    out[pending] = std::move(head);
+                    out[run] = std::move(rest);
+                }
+            }
+            pending = nullptr;
+            if (run->text.size() >= 2 && run->text.compare(run->text.size() - 2, 2, "\xC2\xAD") == 0) {
+                pending = run;
+                pending_node = item.node;
+            }
+        }
+    }
+    return out;
+}
+
 /// Draws one page; `pdf` enables text clusters and link annotations.
 void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces& faces, bool pdf,
-               Diagnostics& diags) {
+               const TextOverrides& overrides, Diagnostics& diags) {
     for (const auto& item : page.items) {
         std::visit(overloaded{
-                       [&](const GlyphRun& run) { draw_glyphs(cr, run, faces, pdf); },
+                       [&](const GlyphRun& run) {
+                           auto it = overrides.find(&run);
+                           draw_glyphs(cr, it != overrides.end() ? it->second : run, faces, pdf);
+                       },
                        [&](const Rule& r) {
                            set_color(cr, r.color);
                            cairo_set_line_width(cr, r.width);
@@ -244,6 +295,7 @@ Result<std::string> render_pdf_cairo(const Pages& pages) {
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, info.date.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, info.date.c_str());
         FontFaces faces(pages.fonts);
+        TextOverrides overrides = rejoin_hyphenated_words(pages);
         CairoPtr cr(cairo_create(surface.get()));
         set_text_options(cr.get());
         // The outline: level-1 entries at the root, deeper ones under the latest shallower one.
@@ -262,7 +314,7 @@ Result<std::string> render_pdf_cairo(const Pages& pages) {
         }
         for (const auto& page : pages.pages) {
             cairo_pdf_surface_set_size(surface.get(), page.width, page.height);
-            draw_page(cr.get(), page, pages, faces, true, r.diagnostics);
+            draw_page(cr.get(), page, pages, faces, true, overrides, r.diagnostics);
             cairo_show_page(cr.get());
         }
         cr.reset();
@@ -293,7 +345,7 @@ Result<std::vector<std::string>> render_png_cairo(const Pages& pages, double dpi
         cairo_paint(cr.get());
         cairo_scale(cr.get(), scale, scale);
         set_text_options(cr.get());
-        draw_page(cr.get(), page, pages, faces, false, r.diagnostics);
+        draw_page(cr.get(), page, pages, faces, false, {}, r.diagnostics);
         cr.reset();
         std::string png;
         cairo_surface_write_to_png_stream(surface.get(), append_bytes, &png);

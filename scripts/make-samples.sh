@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Writes the sample handouts into samples/ with the given handout binary (default build/handout).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${1:-build/handout}"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1793491200}"  # 2026-11-01: the same bytes on every machine
+for layout in letter a4 large-print; do
+  "$bin" render content/ketamine-infusion.md -l "layouts/$layout.toml" -o "samples/ketamine-infusion-$layout.pdf"
+  "$bin" render content/ketamine-consent.md -l "layouts/$layout.toml" --data samples/patient.json \
+    -o "samples/ketamine-consent-$layout.pdf"
+done
+"$bin" render content/ketamine-infusion.md -l layouts/letter.toml --format png --dpi 70 -o samples/preview/ketamine-infusion
+for f in samples/*.pdf; do
+  printf '%-45s %6s bytes  %s pages\n' "$f" "$(stat -c %s "$f")" "$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')"
+done

@@ -1,0 +1,343 @@
+#include "helpers.hpp"
+
+#include <poppler.h>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cctype>
+#include <cerrno>
+#include <fcntl.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace test {
+
+handout::SourcePtr source(std::string text, std::string path) {
+    return std::make_shared<const handout::SourceFile>(handout::SourceFile{std::move(path), std::move(text)});
+}
+
+std::string pos(const handout::Diagnostic& d) {
+    if (!d.file) {
+        return "?:?";
+    }
+    handout::LineCol lc = handout::line_col(d.file->text, d.offset);
+    return std::to_string(lc.line) + ":" + std::to_string(lc.col);
+}
+
+std::string describe(const handout::Diagnostics& ds) {
+    std::string out;
+    for (const auto& d : ds) {
+        out += handout::format_diagnostic(d);
+    }
+    return out.empty() ? "(no diagnostics)" : out;
+}
+
+const handout::Diagnostic* find_diag(const handout::Diagnostics& ds, std::string_view needle) {
+    for (const auto& d : ds) {
+        if (d.message.find(needle) != std::string::npos) {
+            return &d;
+        }
+    }
+    return nullptr;
+}
+
+bool has_hint(const handout::Diagnostic& d, std::string_view needle) {
+    for (const auto& h : d.hints) {
+        if (h.find(needle) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return {};
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_file(const std::string& path, std::string_view bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+        throw std::runtime_error("cannot write " + path);
+    }
+}
+
+bool exists(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::exists(path, ec);
+}
+
+TempDir::TempDir() {
+    std::string tmpl = "/tmp/handout-test-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) {
+        throw std::runtime_error("mkdtemp failed");
+    }
+    m_path = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+}
+
+RunResult run_cli(const std::vector<std::string>& args) {
+    TempDir io;
+    std::string out_path = io / "stdout";
+    std::string err_path = io / "stderr";
+    std::vector<std::string> argv_s;
+    argv_s.emplace_back(HANDOUT_BINARY);
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    RunResult r;
+    if (rc != 0) {
+        r.err = "posix_spawn failed: " + std::to_string(rc);
+        return r;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            r.err = "waitpid failed";
+            return r;
+        }
+    }
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
+    return r;
+}
+
+std::string normalize_space(std::string_view s) {
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) {
+            out += ' ';
+        }
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+// ---- poppler-glib ------------------------------------------------------------------------
+
+namespace {
+
+/// Takes a g_malloc'd string and frees it.
+std::string take(gchar* s) {
+    if (s == nullptr) {
+        return {};
+    }
+    std::string out(s);
+    g_free(s);
+    return out;
+}
+
+void walk_outline(PopplerIndexIter* iter, std::vector<std::string>& out) {
+    do {
+        PopplerAction* action = poppler_index_iter_get_action(iter);
+        if (action != nullptr) {
+            if (action->any.title != nullptr) {
+                out.emplace_back(action->any.title);
+            }
+            poppler_action_free(action);
+        }
+        if (PopplerIndexIter* child = poppler_index_iter_get_child(iter)) {
+            walk_outline(child, out);
+            poppler_index_iter_free(child);
+        }
+    } while (poppler_index_iter_next(iter));
+}
+
+}  // namespace
+
+Pdf::Pdf(const std::string& path) {
+    std::string abs = std::filesystem::absolute(path).string();
+    GError* err = nullptr;
+    gchar* uri = g_filename_to_uri(abs.c_str(), nullptr, &err);
+    if (uri == nullptr) {
+        m_error = err != nullptr ? err->message : "g_filename_to_uri failed";
+        g_clear_error(&err);
+        return;
+    }
+    m_doc = poppler_document_new_from_file(uri, nullptr, &err);
+    g_free(uri);
+    if (m_doc == nullptr) {
+        m_error = err != nullptr ? err->message : "poppler could not open the file";
+        g_clear_error(&err);
+    }
+}
+
+Pdf::~Pdf() {
+    if (m_doc != nullptr) {
+        g_object_unref(m_doc);
+    }
+}
+
+int Pdf::page_count() const {
+    return m_doc == nullptr ? 0 : poppler_document_get_n_pages(m_doc);
+}
+
+std::string Pdf::page_text(int page) const {
+    if (m_doc == nullptr) {
+        return {};
+    }
+    PopplerPage* p = poppler_document_get_page(m_doc, page);
+    if (p == nullptr) {
+        return {};
+    }
+    std::string t = take(poppler_page_get_text(p));
+    g_object_unref(p);
+    return t;
+}
+
+std::string Pdf::text() const {
+    std::string all;
+    for (int i = 0; i < page_count(); ++i) {
+        all += page_text(i);
+        all += "\n";
+    }
+    return all;
+}
+
+std::string Pdf::title() const {
+    return m_doc == nullptr ? std::string() : take(poppler_document_get_title(m_doc));
+}
+
+std::string Pdf::author() const {
+    return m_doc == nullptr ? std::string() : take(poppler_document_get_author(m_doc));
+}
+
+std::string Pdf::keywords() const {
+    return m_doc == nullptr ? std::string() : take(poppler_document_get_keywords(m_doc));
+}
+
+std::vector<std::string> Pdf::outline() const {
+    std::vector<std::string> out;
+    if (m_doc == nullptr) {
+        return out;
+    }
+    if (PopplerIndexIter* iter = poppler_index_iter_new(m_doc)) {
+        walk_outline(iter, out);
+        poppler_index_iter_free(iter);
+    }
+    return out;
+}
+
+std::vector<std::string> Pdf::link_uris(int page) const {
+    std::vector<std::string> out;
+    if (m_doc == nullptr) {
+        return out;
+    }
+    PopplerPage* p = poppler_document_get_page(m_doc, page);
+    if (p == nullptr) {
+        return out;
+    }
+    GList* links = poppler_page_get_link_mapping(p);
+    for (GList* l = links; l != nullptr; l = l->next) {
+        auto* m = static_cast<PopplerLinkMapping*>(l->data);
+        if (m->action != nullptr && m->action->type == POPPLER_ACTION_URI && m->action->uri.uri != nullptr) {
+            out.emplace_back(m->action->uri.uri);
+        }
+    }
+    poppler_page_free_link_mapping(links);
+    g_object_unref(p);
+    return out;
+}
+
+std::vector<std::string> Pdf::link_uris() const {
+    std::vector<std::string> out;
+    for (int i = 0; i < page_count(); ++i) {
+        auto page = link_uris(i);
+        out.insert(out.end(), page.begin(), page.end());
+    }
+    return out;
+}
+
+std::vector<Pdf::Font> Pdf::fonts() const {
+    std::vector<Font> out;
+    if (m_doc == nullptr) {
+        return out;
+    }
+    PopplerFontInfo* info = poppler_font_info_new(m_doc);
+    PopplerFontsIter* iter = nullptr;
+    while (poppler_font_info_scan(info, page_count(), &iter)) {
+        if (iter == nullptr) {
+            continue;
+        }
+        do {
+            const char* name = poppler_fonts_iter_get_name(iter);
+            out.push_back(Font{name != nullptr ? name : "", poppler_fonts_iter_is_embedded(iter) != 0,
+                               poppler_fonts_iter_is_subset(iter) != 0});
+        } while (poppler_fonts_iter_next(iter));
+        poppler_fonts_iter_free(iter);
+        iter = nullptr;
+    }
+    g_object_unref(info);
+    return out;
+}
+
+bool is_png(std::string_view bytes) {
+    return bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
+}
+
+PngSize png_size(std::string_view bytes) {
+    // Signature (8), chunk length (4), "IHDR" (4), then width and height, big-endian.
+    if (!is_png(bytes) || bytes.size() < 24 || bytes.substr(12, 4) != "IHDR") {
+        return {};
+    }
+    auto be32 = [&](std::size_t at) {
+        return (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
+               (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
+               (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
+               static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
+    };
+    return PngSize{be32(16), be32(20)};
+}
+
+}  // namespace test
+
+namespace test {
+std::size_t line_of(const handout::Diagnostic& d) {
+    return d.file ? handout::line_col(d.file->text, d.offset).line : 0;
+}
+}  // namespace test
