@@ -129,7 +129,7 @@ private:
     void title(Slices& out);
 
     void paginate(Slices& slices);
-    void running(const RunningStyle& style, double baseline, bool header, std::size_t page_index);
+    void running(const RunningStyle& style, double baseline, bool header, std::size_t page_index, double indent);
 
     double body_width() const { return m_l.page_width - m_l.margin.left - m_l.margin.right; }
     double body_height() const { return m_l.page_height - m_l.margin.top - m_l.margin.bottom; }
@@ -640,7 +640,8 @@ void Typesetter::paginate(Slices& slices) {
     }
 }
 
-void Typesetter::running(const RunningStyle& style, double baseline, bool header, std::size_t page_index) {
+void Typesetter::running(const RunningStyle& style, double baseline, bool header, std::size_t page_index,
+                         double indent) {
     const Meta& meta = m_in.doc->meta;
     std::string page = std::to_string(page_index + 1);
     std::string pages = std::to_string(m_pages.pages.size());
@@ -686,7 +687,7 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
         }
         for (const auto& run : box.lines[0].runs) {
             GlyphRun r = run;
-            r.origin.x += m_l.margin.left;
+            r.origin.x += m_l.margin.left + (k == 0 ? indent : 0);
             r.origin.y = baseline;
             pg.items.push_back(Item{std::move(r), -1, kind});
         }
@@ -723,21 +724,23 @@ Result<Pages> Typesetter::run() {
     double header_baseline = m_l.margin.top * 0.5;
     double footer_baseline = m_l.page_height - m_l.margin.bottom * 0.45;
     for (std::size_t p = 0; p < m_pages.pages.size(); ++p) {
-        if (m_in.logo >= 0 && p == 0) {
+        double indent = 0;
+        if (m_in.logo >= 0) {
+            // The logo sits at the start of the header line, the left template after it.
             const ImageData& logo = m_pages.images[static_cast<std::size_t>(m_in.logo)];
-            double w = m_l.logo_width > 0 ? m_l.logo_width : logo.width;
-            double h = logo.height * w / std::max(logo.width, 1.0);
-            double max_h = m_l.margin.top * 0.55;
-            if (h > max_h) {
-                w *= max_h / h;
-                h = max_h;
+            double h = std::min(m_l.header.size * 2.2, m_l.margin.top * 0.45);
+            double w = logo.width * h / std::max(logo.height, 1.0);
+            if (m_l.logo_width > 0 && m_l.logo_width < w) {
+                w = m_l.logo_width;
+                h = logo.height * w / std::max(logo.width, 1.0);
             }
-            m_pages.pages[p].items.push_back(Item{Picture{Rect{m_l.page_width - m_l.margin.right - w, header_baseline - h + 4, w, h},
+            m_pages.pages[p].items.push_back(Item{Picture{Rect{m_l.margin.left, header_baseline + m_l.header.size * 0.3 - h, w, h},
                                                           static_cast<std::uint32_t>(m_in.logo)},
                                                   -1, ArtifactKind::header});
+            indent = w + m_l.header.size * 0.6;
         }
-        running(m_l.header, header_baseline, true, p);
-        running(m_l.footer, footer_baseline, false, p);
+        running(m_l.header, header_baseline, true, p, indent);
+        running(m_l.footer, footer_baseline, false, p, 0);
     }
     Result<Pages> r;
     r.diagnostics = std::move(m_diags);
