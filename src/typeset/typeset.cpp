@@ -76,6 +76,30 @@ private:
         return s;
     }
 
+    /// Bold, flush left, unhyphenated: titles, headings.
+    ParaStyle display_style(double size, const Color& color, double line_height) const {
+        ParaStyle s = body_style(size);
+        s.family = m_l.heading_family;
+        s.bold = true;
+        s.color = color;
+        s.line_height = line_height;
+        s.align = TextAlign::left;
+        s.hyphenate = false;
+        return s;
+    }
+
+    /// Appends the items of `lines` to `into`, stacked downwards from `y`; returns the y below them.
+    static double stack(Slices& lines, double y, std::vector<Item>& into) {
+        for (auto& ls : lines) {
+            for (auto& item : ls.items) {
+                translate(item, 0, y);
+                into.push_back(std::move(item));
+            }
+            y += ls.height;
+        }
+        return y;
+    }
+
     ParaBox lay(const Spans& spans, const ParaStyle& style, double width) {
         return break_paragraph(m_fs, m_in.hyphenator, spans, style, width, m_pages.fonts);
     }
@@ -145,13 +169,7 @@ private:
 
 void Typesetter::title(Slices& out) {
     const Meta& meta = m_in.doc->meta;
-    ParaStyle s = body_style(m_l.title_size);
-    s.family = m_l.heading_family;
-    s.bold = true;
-    s.color = m_l.title_color;
-    s.line_height = 1.2;
-    s.align = TextAlign::left;
-    s.hyphenate = false;
+    ParaStyle s = display_style(m_l.title_size, m_l.title_color, 1.2);
     Spans spans{Span{Span::Kind::text, meta.title, style_plain, "", 0}};
     ParaBox box = lay(spans, s, body_width());
     int h1 = node(StructType::h1, m_root, "title");
@@ -185,13 +203,7 @@ void Typesetter::paragraph(const Paragraph& p, double x, double width, int paren
 void Typesetter::heading(const Heading& h, double x, double width, int parent, Slices& out, bool first) {
     const HeadingStyle& hs = h.level <= 1 ? m_l.h1 : h.level == 2 ? m_l.h2 : m_l.h3;
     StructType type = h.level <= 1 ? StructType::h1 : h.level == 2 ? StructType::h2 : StructType::h3;
-    ParaStyle s = body_style(hs.size);
-    s.family = m_l.heading_family;
-    s.bold = true;
-    s.color = hs.color;
-    s.line_height = 1.25;
-    s.align = TextAlign::left;
-    s.hyphenate = false;
+    ParaStyle s = display_style(hs.size, hs.color, 1.25);
     ParaBox box = lay(h.spans, s, width);
     int hn = node(type, parent, h.id);
     std::size_t start = out.size();
@@ -318,14 +330,7 @@ void Typesetter::table(const Table& t, double x, double width, int parent, Slice
                 ParaBox box = lay(t.rows[r][c], s, widths[c] - 2 * pad);
                 Slices lines;
                 line_slices(box, cx + pad, cell, lines, 0, true);
-                double y = pad;
-                for (auto& ls : lines) {
-                    for (auto& item : ls.items) {
-                        translate(item, 0, y);
-                        cell_items.push_back(std::move(item));
-                    }
-                    y += ls.height;
-                }
+                double y = stack(lines, pad, cell_items);
                 row_h = std::max(row_h, y + pad);
                 if (row.first_baseline == 0 && !lines.empty()) {
                     row.first_baseline = pad + lines.front().first_baseline;
@@ -459,14 +464,7 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
         ParaBox lb = lay(Spans{Span{Span::Kind::text, roles[i], style_plain, "", d.offset}}, label, width);
         Slices label_lines;
         line_slices(lb, x, pn, label_lines, 0, true);
-        double y = 0;
-        for (auto& ls : label_lines) {
-            for (auto& item : ls.items) {
-                translate(item, 0, y);
-                s.items.push_back(std::move(item));
-            }
-            y += ls.height;
-        }
+        double y = stack(label_lines, 0, s.items);
         s.first_baseline = lb.ascent;
         double line_y = y + size * 2.0;
         double fx = x;
@@ -482,12 +480,7 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
             ParaBox cb = lay(Spans{Span{Span::Kind::text, captions[f], style_plain, "", d.offset}}, cap, fw);
             Slices cap_lines;
             line_slices(cb, fx, cn, cap_lines, 0, true);
-            for (auto& ls : cap_lines) {
-                for (auto& item : ls.items) {
-                    translate(item, 0, line_y + 2);
-                    s.items.push_back(std::move(item));
-                }
-            }
+            stack(cap_lines, line_y + 2, s.items);
             fx += fw + gap;
         }
         s.height = line_y + 2 + small * 1.25;
