@@ -32,6 +32,10 @@ std::string pos(const handout::Diagnostic& d) {
     return std::to_string(lc.line) + ":" + std::to_string(lc.col);
 }
 
+std::size_t line_of(const handout::Diagnostic& d) {
+    return d.file ? handout::line_col(d.file->text, d.offset).line : 0;
+}
+
 std::string describe(const handout::Diagnostics& ds) {
     std::string out;
     for (const auto& d : ds) {
@@ -305,7 +309,8 @@ std::vector<Pdf::Font> Pdf::fonts() const {
             continue;
         }
         do {
-            const char* name = poppler_fonts_iter_get_name(iter);
+            // The full name keeps the subset tag ("ABCDEF+"); get_name strips it.
+            const char* name = poppler_fonts_iter_get_full_name(iter);
             out.push_back(Font{name != nullptr ? name : "", poppler_fonts_iter_is_embedded(iter) != 0,
                                poppler_fonts_iter_is_subset(iter) != 0});
         } while (poppler_fonts_iter_next(iter));
@@ -334,10 +339,4 @@ PngSize png_size(std::string_view bytes) {
     return PngSize{be32(16), be32(20)};
 }
 
-}  // namespace test
-
-namespace test {
-std::size_t line_of(const handout::Diagnostic& d) {
-    return d.file ? handout::line_col(d.file->text, d.offset).line : 0;
-}
 }  // namespace test

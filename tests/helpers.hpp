@@ -5,6 +5,8 @@
 #include "core/diagnostic.hpp"
 #include "core/source_file.hpp"
 
+#include <doctest/doctest.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +28,9 @@ handout::SourcePtr source(std::string text, std::string path = "test.md");
 
 /// "line:col" of a diagnostic's offset in its own file.
 std::string pos(const handout::Diagnostic& d);
+
+/// The 1-based line of a diagnostic's offset.
+std::size_t line_of(const handout::Diagnostic& d);
 
 /// All messages (and hints) of `ds`, one a line, for failure output.
 std::string describe(const handout::Diagnostics& ds);
@@ -111,7 +116,17 @@ PngSize png_size(std::string_view bytes);
 
 }  // namespace test
 
-namespace test {
-/// The 1-based line of a diagnostic's offset.
-std::size_t line_of(const handout::Diagnostic& d);
-}  // namespace test
+namespace doctest {
+/// Lists of strings print as ["a", "b"] in failed checks.
+template <>
+struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& v) {
+        std::string s = "[";
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            s += (i == 0 ? "\"" : ", \"") + v[i] + "\"";
+        }
+        s += "]";
+        return String(s.c_str());
+    }
+};
+}  // namespace doctest

@@ -241,7 +241,7 @@ TEST_CASE("an unknown div kind names the nearest kind") {
     CHECK_FALSE(r.ok());
     const Diagnostic* d = test::find_diag(r.diagnostics, "unknown block kind `caveet`");
     REQUIRE_MESSAGE(d != nullptr, test::describe(r.diagnostics));
-    CHECK(test::pos(*d) == "5:4");
+    CHECK(test::pos(*d) == "5:5");
     CHECK(test::has_hint(*d, "did you mean `::: caveat`?"));
 }
 
@@ -274,8 +274,67 @@ TEST_CASE("several errors in one file are all reported") {
     CHECK(r.diagnostics.size() >= 3);
 }
 
+TEST_CASE("a date that is not a real day is an error") {
+    for (std::string date : {"2026-13-01", "2026-02-30", "2026-00-10"}) {
+        CAPTURE(date);
+        auto r = parse("---\ntitle: T\ndate: " + date + "\n---\n");
+        const Diagnostic* d = test::find_diag(r.diagnostics, "date");
+        CHECK_MESSAGE(d != nullptr, "accepted ", date);
+        if (d != nullptr) {
+            CHECK(test::pos(*d) == "3:7");
+        }
+    }
+}
+
+TEST_CASE("a UTF-8 BOM and CRLF line ends parse like plain LF") {
+    auto r = parse("\xEF\xBB\xBF---\r\ntitle: T\r\n---\r\n\r\n## Hi {#x}\r\n\r\n::: note\r\nText.\r\n:::\r\n");
+    REQUIRE_MESSAGE(r.ok(), test::describe(r.diagnostics));
+    CHECK(r->meta.title == "T");
+    const auto* h = block_as<Heading>(*r, 0);
+    REQUIRE(h != nullptr);
+    CHECK(h->id == "x");
+    CHECK(plain_text(h->spans) == "Hi");
+    const auto* div = block_as<Div>(*r, 1);
+    REQUIRE(div != nullptr);
+    CHECK(div->kind == "note");
+}
+
+TEST_CASE("columns count characters, not bytes") {
+    auto r = parse(front + "Caf\xC3\xA9 \xE2\x80\x94 {{x\n");
+    const Diagnostic* d = test::find_diag(r.diagnostics, "not closed");
+    REQUIRE_MESSAGE(d != nullptr, test::describe(r.diagnostics));
+    CHECK(test::pos(*d) == "4:8");
+}
+
+TEST_CASE("::: inside a fenced code block is code, not a div fence") {
+    auto r = parse(front + "```\n:::\n::: caveet\n```\n\nAfter.\n");
+    REQUIRE_MESSAGE(r.ok(), test::describe(r.diagnostics));
+    const auto* code = block_as<Paragraph>(*r, 0);
+    REQUIRE(code != nullptr);
+    CHECK(code->code);
+    CHECK(plain_text(code->spans) == ":::\n::: caveet");
+}
+
+TEST_CASE("divs nest") {
+    auto r = parse(front + "::: note\nOuter.\n\n::: caveat {#in}\nInner.\n:::\n\nOuter again.\n:::\n");
+    REQUIRE_MESSAGE(r.ok(), test::describe(r.diagnostics));
+    const auto* outer = block_as<Div>(*r, 0);
+    REQUIRE(outer != nullptr);
+    REQUIRE(r->blocks.size() == 1);
+    auto inner = all_of<Div>(outer->blocks);
+    REQUIRE(inner.size() == 1);
+    CHECK(inner[0]->id == "in");
+    CHECK(all_of<Paragraph>(outer->blocks).size() == 2);
+}
+
+TEST_CASE("a document without a title is an error") {
+    auto r = parse("Just text.\n");
+    CHECK_FALSE(r.ok());
+    CHECK(test::find_diag(r.diagnostics, "no title") != nullptr);
+}
+
 TEST_CASE("the shipped content files parse without diagnostics") {
-    for (const char* path : {"content/ketamine-infusion.md", "content/ketamine-consent.md"}) {
+    for (std::string path : {"content/ketamine-infusion.md", "content/ketamine-consent.md"}) {
         CAPTURE(path);
         std::string text = test::read_file(path);
         REQUIRE_FALSE(text.empty());

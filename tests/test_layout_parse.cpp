@@ -135,7 +135,7 @@ TEST_CASE("margins that leave no room for text are an error") {
 }
 
 TEST_CASE("the shipped layouts parse without diagnostics") {
-    for (const char* path : {"layouts/letter.toml", "layouts/a4.toml", "layouts/large-print.toml"}) {
+    for (std::string path : {"layouts/letter.toml", "layouts/a4.toml", "layouts/large-print.toml"}) {
         CAPTURE(path);
         std::string text = test::read_file(path);
         CHECK_MESSAGE(!text.empty(), "missing or empty: ", path);

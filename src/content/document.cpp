@@ -6,10 +6,33 @@ namespace handout {
 
 namespace {
 
+void add(std::vector<std::string>& out, std::string_view name) {
+    if (std::find(out.begin(), out.end(), name) == out.end()) {
+        out.emplace_back(name);
+    }
+}
+
 void collect(const Spans& spans, std::vector<std::string>& out) {
     for (const auto& s : spans) {
-        if (s.kind == Span::Kind::variable && std::find(out.begin(), out.end(), s.text) == out.end()) {
-            out.push_back(s.text);
+        if (s.kind == Span::Kind::variable) {
+            add(out, s.text);
+        }
+        // Variables in a link target: `[call us](tel:{{clinic.phone}})`.
+        std::size_t open = s.link.find("{{");
+        while (open != std::string::npos) {
+            std::size_t close = s.link.find("}}", open + 2);
+            if (close == std::string::npos) {
+                break;
+            }
+            std::string_view name(s.link.data() + open + 2, close - open - 2);
+            while (!name.empty() && name.front() == ' ') {
+                name.remove_prefix(1);
+            }
+            while (!name.empty() && name.back() == ' ') {
+                name.remove_suffix(1);
+            }
+            add(out, name);
+            open = s.link.find("{{", close + 2);
         }
     }
 }

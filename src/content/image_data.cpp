@@ -49,7 +49,7 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
                                            {"give the SVG a width and height or a viewBox"}});
         return r;
     }
-    img.bytes = std::move(bytes);
+    img.bytes = std::make_shared<const std::string>(std::move(bytes));
     r.value = std::move(img);
     return r;
 }

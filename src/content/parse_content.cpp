@@ -142,8 +142,14 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
         } else if (key == "date") {
             bool ok = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
                       std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+            if (ok) {
+                int y = std::stoi(s.substr(0, 4)), mo = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+                static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+                bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+                ok = mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] + ((mo == 2 && leap) ? 1 : 0);
+            }
             if (!ok) {
-                diags.push_back(error_at(file, at(v.Mark()), "`date` must be written YYYY-MM-DD",
+                diags.push_back(error_at(file, at(v.Mark()), "`date` must be a real day written YYYY-MM-DD",
                                          {"e.g. `date: 2026-11-26`"}));
             }
             meta.date = s;
@@ -211,45 +217,63 @@ bool valid_var_name(std::string_view n) {
 
 /// Merges neighbouring text spans of one style, then cuts `{{name}}` out as variable spans.
 Spans finish_spans(Spans in, const SourcePtr& file, Diagnostics& diags) {
+    // Merged text can be shorter than its source (entities, backslash escapes): each merged
+    // span keeps where its pieces began, so positions inside it map back exactly.
+    struct Piece {
+        std::size_t at;      ///< byte offset in the merged text
+        std::size_t source;  ///< byte offset in the file
+    };
     Spans merged;
+    std::vector<std::vector<Piece>> pieces;
     for (auto& s : in) {
         if (!merged.empty() && s.kind == Span::Kind::text && merged.back().kind == Span::Kind::text &&
             merged.back().style == s.style && merged.back().link == s.link) {
+            pieces.back().push_back({merged.back().text.size(), s.offset});
             merged.back().text += s.text;
         } else {
+            pieces.push_back({{0, s.offset}});
             merged.push_back(std::move(s));
         }
     }
     Spans out;
-    for (auto& s : merged) {
+    for (std::size_t m = 0; m < merged.size(); ++m) {
+        Span& s = merged[m];
         if (s.kind != Span::Kind::text || s.text.find("{{") == std::string::npos) {
             out.push_back(std::move(s));
             continue;
         }
+        const auto& map = pieces[m];
+        auto src = [&](std::size_t pos) {
+            std::size_t i = map.size() - 1;
+            while (i > 0 && map[i].at > pos) {
+                --i;
+            }
+            return map[i].source + (pos - map[i].at);
+        };
         std::size_t pos = 0;
         while (pos < s.text.size()) {
             std::size_t open = s.text.find("{{", pos);
             if (open == std::string::npos) {
-                out.push_back(Span{Span::Kind::text, s.text.substr(pos), s.style, s.link, s.offset + pos});
+                out.push_back(Span{Span::Kind::text, s.text.substr(pos), s.style, s.link, src(pos)});
                 break;
             }
             if (open > pos) {
-                out.push_back(Span{Span::Kind::text, s.text.substr(pos, open - pos), s.style, s.link, s.offset + pos});
+                out.push_back(Span{Span::Kind::text, s.text.substr(pos, open - pos), s.style, s.link, src(pos)});
             }
             std::size_t close = s.text.find("}}", open + 2);
             if (close == std::string::npos) {
-                diags.push_back(error_at(file, s.offset + open, "variable is not closed",
+                diags.push_back(error_at(file, src(open), "variable is not closed",
                                          {"write it as `{{name}}`, e.g. `{{patient.name}}`"}));
-                out.push_back(Span{Span::Kind::text, s.text.substr(open), s.style, s.link, s.offset + open});
+                out.push_back(Span{Span::Kind::text, s.text.substr(open), s.style, s.link, src(open)});
                 break;
             }
             std::string_view name = trim(std::string_view(s.text).substr(open + 2, close - open - 2));
             if (!valid_var_name(name)) {
-                diags.push_back(error_at(file, s.offset + open,
+                diags.push_back(error_at(file, src(open),
                                          "`" + s.text.substr(open, close + 2 - open) + "` is not a variable name",
                                          {"names are letters, digits, `_` and `-`, joined by dots: `{{patient.name}}`"}));
             }
-            out.push_back(Span{Span::Kind::variable, std::string(name), s.style, s.link, s.offset + open});
+            out.push_back(Span{Span::Kind::variable, std::string(name), s.style, s.link, src(open)});
             pos = close + 2;
         }
     }
@@ -303,6 +327,7 @@ std::string take_heading_id(Spans& spans, const SourcePtr& file, Diagnostics& di
 // ---- md4c tree builder --------------------------------------------------------------------
 
 struct Builder {
+    Builder(SourcePtr f, Diagnostics& d) : file(std::move(f)), diags(d) {}
     SourcePtr file;
     Diagnostics& diags;
     const char* region = nullptr;   ///< start of the text md4c parses
@@ -665,7 +690,9 @@ Result<Document> parse_content(SourcePtr file) {
                         hints.push_back("did you mean `::: " + near + "`?");
                     }
                     hints.push_back("blocks are caveat, note, checklist, signature and taglines");
-                    diags.push_back(error_at(file, pos + 3, "unknown block kind `" + d.kind + "`", hints));
+                    std::size_t at = line.find(d.kind.empty() ? std::string_view("{") : std::string_view(d.kind), 3);
+                    diags.push_back(error_at(file, pos + (at == std::string_view::npos ? 3 : at),
+                                             "unknown block kind `" + d.kind + "`", hints));
                 }
                 b.current().push_back(Block{Div{d.kind, d.id, d.lang, {}, pos}});
                 b.blocks.push_back(&std::get<Div>(b.current().back().v).blocks);

@@ -386,6 +386,9 @@ Result<Layout> parse_layout(SourcePtr file) {
         result.diagnostics.push_back(error_at(file, 0, "the margins leave less than 1 inch for text",
                                               {"make the margins smaller or the page larger"}));
     }
+    // toml++ walks keys in sorted order; report in file order.
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.offset < b.offset; });
     result.value = std::move(l);
     return result;
 }

@@ -5,6 +5,7 @@
 #include "layout/layout.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -117,7 +118,7 @@ struct Page {
 struct ImageData {
     enum class Kind { png, svg };
     Kind kind = Kind::png;
-    std::string bytes;
+    std::shared_ptr<const std::string> bytes; ///< shared: every document of a batch uses the same picture
     double width = 0, height = 0;     ///< natural size in pt
     std::string path;                 ///< as given, for diagnostics
 };

@@ -20,21 +20,41 @@ void flatten(const nlohmann::json& j, const std::string& prefix, Vars& out) {
     }
 }
 
+Diagnostic missing(const SourcePtr& file, std::size_t offset, const std::string& name) {
+    return error_at(file, offset, "variable `" + name + "` has no value",
+                    {"give it with `--var " + name + "=...` or in the --data JSON file"});
+}
+
 Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Diagnostics& diags) {
     Spans out;
     out.reserve(in.size());
+    auto lookup = [&](std::string_view name) -> const std::string* {
+        auto it = vars.find(std::string(name));
+        return it == vars.end() ? nullptr : &it->second;
+    };
+    std::string reported_link;  // one report per link, not one per span inside it
     for (const auto& s : in) {
-        if (s.kind != Span::Kind::variable) {
-            out.push_back(s);
-            continue;
+        Span r = s;
+        if (s.kind == Span::Kind::variable) {
+            const std::string* v = lookup(s.text);
+            if (v == nullptr) {
+                diags.push_back(missing(file, s.offset, s.text));
+                continue;
+            }
+            r = Span{Span::Kind::text, *v, s.style, s.link, s.offset};
         }
-        auto it = vars.find(s.text);
-        if (it == vars.end()) {
-            diags.push_back(error_at(file, s.offset, "variable `" + s.text + "` has no value",
-                                     {"give it with `--var " + s.text + "=...` or in the --data JSON file"}));
-            continue;
+        if (r.link.find("{{") != std::string::npos) {
+            std::vector<std::string> unknown;
+            std::string target = fill_template(r.link, lookup, &unknown);
+            if (s.link != reported_link) {
+                for (const auto& u : unknown) {
+                    diags.push_back(missing(file, s.offset, u));
+                }
+                reported_link = s.link;
+            }
+            r.link = std::move(target);
         }
-        out.push_back(Span{Span::Kind::text, it->second, s.style, s.link, s.offset});
+        out.push_back(std::move(r));
     }
     return out;
 }

@@ -205,6 +205,44 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     return out;
 }
 
+/// Pango 1.50 sometimes returns a justified line that ends in an inserted hyphen a few points
+/// wider than the measure. Take the excess back from the line's spaces so it sits flush.
+void fit_line(LineBox& lb, double width) {
+    if (lb.runs.empty()) {
+        return;
+    }
+    double end = 0;
+    int spaces = 0;
+    for (const auto& r : lb.runs) {
+        double pen = r.origin.x;
+        for (std::size_t i = 0; i < r.glyphs.size(); ++i) {
+            pen += r.glyphs[i].advance;
+            std::size_t next = i + 1 < r.glyphs.size() ? r.glyphs[i + 1].cluster : r.text.size();
+            if (i + 1 < r.glyphs.size() || &r != &lb.runs.back()) {
+                spaces += r.text.compare(r.glyphs[i].cluster, next - r.glyphs[i].cluster, " ") == 0 ? 1 : 0;
+            }
+        }
+        end = std::max(end, pen);
+    }
+    double excess = end - width;
+    if (excess <= 0.01 || spaces == 0) {
+        return;
+    }
+    double each = excess / spaces;
+    double shift = 0;
+    for (auto& r : lb.runs) {
+        r.origin.x -= shift;
+        for (std::size_t i = 0; i < r.glyphs.size(); ++i) {
+            std::size_t next = i + 1 < r.glyphs.size() ? r.glyphs[i + 1].cluster : r.text.size();
+            bool last = i + 1 == r.glyphs.size() && &r == &lb.runs.back();
+            if (!last && r.text.compare(r.glyphs[i].cluster, next - r.glyphs[i].cluster, " ") == 0) {
+                r.glyphs[i].advance -= each;
+                shift += each;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width,
@@ -227,6 +265,7 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
         pango_layout_iter_get_line_extents(iter, nullptr, &logical);
         LineBox lb;
         double x = pt(logical.x);
+        std::vector<const Prepared::Piece*> run_links;
         for (GSList* r = line->runs; r != nullptr; r = r->next) {
             auto* run = static_cast<PangoGlyphItem*>(r->data);
             double run_width = 0;
@@ -235,35 +274,52 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
             }
             GlyphRun gr = convert_run(fs, p, run, x, fonts);
             gr.color = style.color;
+            const Prepared::Piece* link = nullptr;
             std::size_t ib = static_cast<std::size_t>(run->item->offset);
             for (const auto& piece : p.pieces) {
                 if (!piece.link.empty() && ib >= piece.begin && ib < piece.end) {
+                    link = &piece;
                     gr.color = style.link_color;
-                    double top = -(m.ascent + 1), h = m.ascent + m.descent + 2;
-                    if (!lb.links.empty() && lb.links.back().uri == piece.link &&
-                        std::abs(lb.links.back().rect.x + lb.links.back().rect.w - x) < 0.01) {
-                        lb.links.back().rect.w += run_width;
-                    } else {
-                        lb.links.push_back(Link{Rect{x, top, run_width, h}, piece.link});
-                    }
-                    if (style.link_underline) {
-                        double uy = style.size * 0.13;
-                        // Trailing blanks are not underlined.
-                        double w = run_width;
-                        if (!gr.text.empty() && gr.text.back() == ' ' && !gr.glyphs.empty()) {
-                            w -= gr.glyphs.back().advance;
-                        }
-                        lb.underlines.push_back(Rule{{x, uy}, {x + w, uy}, style.size * 0.06, style.link_color});
-                    }
-                    break;
                 }
             }
             if (!gr.glyphs.empty()) {
                 lb.runs.push_back(std::move(gr));
+                run_links.push_back(link);
             } else if (!gr.text.empty() && !lb.runs.empty()) {
                 lb.runs.back().text += gr.text;
             }
             x += run_width;
+        }
+        if (style.align == TextAlign::justify && width > 0) {
+            fit_line(lb, width);
+        }
+        for (std::size_t k = 0; k < lb.runs.size(); ++k) {
+            if (run_links[k] == nullptr) {
+                continue;
+            }
+            const GlyphRun& gr = lb.runs[k];
+            double rx = gr.origin.x;
+            double run_width = 0;
+            for (const auto& g : gr.glyphs) {
+                run_width += g.advance;
+            }
+            double top = -(m.ascent + 1), h = m.ascent + m.descent + 2;
+            const std::string& uri = run_links[k]->link;
+            if (!lb.links.empty() && lb.links.back().uri == uri &&
+                std::abs(lb.links.back().rect.x + lb.links.back().rect.w - rx) < 0.01) {
+                lb.links.back().rect.w += run_width;
+            } else {
+                lb.links.push_back(Link{Rect{rx, top, run_width, h}, uri});
+            }
+            if (style.link_underline) {
+                double uy = style.size * 0.13;
+                // Trailing blanks are not underlined.
+                double w = run_width;
+                if (!gr.text.empty() && gr.text.back() == ' ') {
+                    w -= gr.glyphs.back().advance;
+                }
+                lb.underlines.push_back(Rule{{rx, uy}, {rx + w, uy}, style.size * 0.06, style.link_color});
+            }
         }
         lb.width = pt(logical.width);
         box.lines.push_back(std::move(lb));

@@ -49,7 +49,7 @@ void translate(Item& item, double dx, double dy) {
 
 class Typesetter {
 public:
-    explicit Typesetter(const TypesetInput& in) : m_in(in), m_l(*in.layout), m_fs(*in.fonts) {}
+    explicit Typesetter(const TypesetInput& in) : m_in(in), m_l(*in.layout), m_fs(*in.fonts), m_size(in.layout->body_size) {}
 
     Result<Pages> run();
 
@@ -165,6 +165,7 @@ private:
     Diagnostics m_diags;
     std::vector<Slice> m_table_headers;
     int m_root = 0;
+    double m_size = 0;  ///< body text size of the container being set (callouts have their own)
 };
 
 void Typesetter::title(Slices& out) {
@@ -188,10 +189,10 @@ void Typesetter::title(Slices& out) {
 }
 
 void Typesetter::paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before) {
-    ParaStyle s = body_style(m_l.body_size);
+    ParaStyle s = body_style(m_size);
     if (p.code) {
         s.family = m_l.mono_family;
-        s.size = m_l.body_size * 0.9;
+        s.size = m_size * 0.9;
         s.align = TextAlign::left;
         s.hyphenate = false;
     }
@@ -215,7 +216,7 @@ void Typesetter::heading(const Heading& h, double x, double width, int parent, S
 
 void Typesetter::list(const List& l, double x, double width, int parent, Slices& out, double space_before) {
     int ln = node(StructType::l, parent);
-    const double size = m_l.body_size;
+    const double size = m_size;
     bool tasks = std::any_of(l.items.begin(), l.items.end(), [](const ListItem& i) { return i.task != Task::none; });
     double indent = l.ordered ? size * 1.6 : tasks ? size * 1.7 : size * 1.2;
     unsigned number = l.start;
@@ -367,7 +368,10 @@ void Typesetter::callout(const Div& d, const BoxStyle& style, double x, double w
     int dn = node(StructType::div, parent, d.id);
     Slices inner;
     double ix = x + accent + pad;
+    double outer_size = m_size;
+    m_size = m_l.callout_size;
     blocks(d.blocks, ix, width - accent - 2 * pad, dn, inner, true);
+    m_size = outer_size;
     double h = pad;
     std::vector<Item> items;
     std::vector<OutlineEntry> outline;
@@ -378,6 +382,10 @@ void Typesetter::callout(const Div& d, const BoxStyle& style, double x, double w
         for (auto& item : inner[i].items) {
             translate(item, 0, h);
             items.push_back(std::move(item));
+        }
+        for (auto o : inner[i].outline) {
+            o.y += h;
+            outline.push_back(std::move(o));
         }
         h += inner[i].height;
     }
@@ -404,6 +412,7 @@ void Typesetter::callout(const Div& d, const BoxStyle& style, double x, double w
         for (auto& item : items) {
             s.items.push_back(std::move(item));
         }
+        s.outline = std::move(outline);
         out.push_back(std::move(s));
         return;
     }
@@ -448,8 +457,8 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
             }
         }
     }
-    const double size = m_l.body_size;
-    const double small = std::max(8.0, size * 0.75);
+    const double size = m_size;
+    const double small = std::max(m_l.min_body_size, size * 0.75);
     const double gap = 14;
     const double fields[3] = {0.42, 0.38, 0.20};
     const char* captions[3] = {"Name (print)", "Signature", "Date"};
@@ -744,8 +753,39 @@ Result<Pages> Typesetter::run() {
 }  // namespace
 
 Result<Pages> typeset(const TypesetInput& in) {
-    Typesetter t(in);
-    return t.run();
+    Result<Pages> r = Typesetter(in).run();
+    const Layout& l = *in.layout;
+    if (l.max_pages <= 0 || !r.value || static_cast<int>(r.value->pages.size()) <= l.max_pages) {
+        return r;
+    }
+    // Too long: shrink the text half a point at a time, never below the layout's minimum.
+    std::size_t at = l.source ? l.source->text.find("max_pages") : 0;
+    at = at == std::string::npos ? 0 : at;
+    const std::size_t natural_pages = r.value->pages.size();
+    Layout smaller = l;
+    TypesetInput in2 = in;
+    in2.layout = &smaller;
+    while (smaller.body_size - 0.5 >= l.min_body_size - 1e-9) {
+        smaller.body_size -= 0.5;
+        double f = smaller.body_size / l.body_size;
+        smaller.callout_size = std::max(l.min_body_size, l.callout_size * f);
+        smaller.table_size = std::max(std::min(l.table_size, l.min_body_size), l.table_size * f);
+        Result<Pages> attempt = Typesetter(in2).run();
+        if (attempt.value && static_cast<int>(attempt.value->pages.size()) <= l.max_pages) {
+            attempt.diagnostics.push_back(warning_at(
+                l.source, at,
+                "body text set at " + std::to_string(smaller.body_size).substr(0, 4) + " pt instead of " +
+                    std::to_string(l.body_size).substr(0, 4) + " pt to fit " + std::to_string(l.max_pages) + " page(s)",
+                {"shorten the content, or raise `max_pages`, to keep the full size"}));
+            return attempt;
+        }
+    }
+    r.diagnostics.push_back(error_at(
+        l.source, at,
+        "the document needs " + std::to_string(natural_pages) + " pages; the layout allows " +
+            std::to_string(l.max_pages) + (l.min_body_size < l.body_size ? " even at the smallest size allowed" : ""),
+        {"shorten the content, raise `max_pages`, or lower `[body] min_size`"}));
+    return r;
 }
 
 }  // namespace handout

@@ -221,7 +221,7 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                            const ImageData& img = doc.images.at(p.image);
                            cairo_save(cr);
                            if (img.kind == ImageData::Kind::png) {
-                               PngReader reader{&img.bytes};
+                               PngReader reader{img.bytes.get()};
                                SurfacePtr s(cairo_image_surface_create_from_png_stream(read_png, &reader));
                                if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
                                    diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode PNG `" + img.path + "`", {}});
@@ -235,8 +235,8 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                                }
                            } else {
                                GError* err = nullptr;
-                               RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(img.bytes.data()),
-                                                                         img.bytes.size(), &err);
+                               RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()),
+                                                                         img.bytes->size(), &err);
                                if (h == nullptr) {
                                    diags.push_back(Diagnostic{Severity::error, nullptr, 0,
                                                               "cannot read SVG `" + img.path + "`: " + (err ? err->message : ""), {}});
