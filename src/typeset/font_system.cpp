@@ -50,6 +50,9 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
 }
 
 FontSystem::~FontSystem() {
+    for (auto& [font, _] : m_refs) {
+        g_object_unref(font);
+    }
     if (m_context != nullptr) {
         g_object_unref(m_context);
     }
