@@ -2,7 +2,6 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
-#include "pages/pages.hpp"
 
 #include <string>
 #include <utility>
@@ -20,9 +19,6 @@ struct RenderJob {
     double dpi = 96;
     std::string output;                                 ///< file, or prefix for PNG pages; "-" = stdout (dump)
 };
-
-/// Where handout finds its own fonts/ and layouts/ (HANDOUT_HOME, else the source tree it was built from).
-std::string data_dir();
 
 struct RenderOutcome {
     int exit_code = 0;                  ///< 0 ok, 1 could not write or render, 2 bad input

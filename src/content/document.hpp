@@ -21,6 +21,7 @@ struct Span {
     std::uint8_t style = style_plain;
     std::string link;         ///< target URI when the span sits inside a link, else empty
     std::size_t offset = 0;   ///< byte offset in the content file
+    bool personal = false;    ///< holds a record's value (set by resolve): never cached, never logged
 };
 
 using Spans = std::vector<Span>;

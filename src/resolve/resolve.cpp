@@ -41,7 +41,7 @@ Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Di
                 diags.push_back(missing(file, s.offset, s.text));
                 continue;
             }
-            r = Span{Span::Kind::text, *v, s.style, s.link, s.offset};
+            r = Span{Span::Kind::text, *v, s.style, s.link, s.offset, true};
         }
         if (r.link.find("{{") != std::string::npos) {
             std::vector<std::string> unknown;
@@ -53,6 +53,7 @@ Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Di
                 reported_link = s.link;
             }
             r.link = std::move(target);
+            r.personal = true;
         }
         out.push_back(std::move(r));
     }

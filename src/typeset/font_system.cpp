@@ -50,7 +50,7 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
 }
 
 FontSystem::~FontSystem() {
-    for (auto& [font, _] : m_refs) {
+    for (auto& [font, _] : m_ids) {
         g_object_unref(font);
     }
     if (m_context != nullptr) {
@@ -64,9 +64,9 @@ FontSystem::~FontSystem() {
     }
 }
 
-const FontRef& FontSystem::font_ref(PangoFont* font) {
-    auto it = m_refs.find(font);
-    if (it != m_refs.end()) {
+std::uint32_t FontSystem::font_id(PangoFont* font) {
+    auto it = m_ids.find(font);
+    if (it != m_ids.end()) {
         return it->second;
     }
     FontRef ref;
@@ -80,9 +80,18 @@ const FontRef& FontSystem::font_ref(PangoFont* font) {
     if (FcPatternGetString(pat, FC_FAMILY, 0, &family) == FcResultMatch) {
         ref.family = reinterpret_cast<const char*>(family);
     }
-    // Pango keeps fonts alive in its font map cache; keep our key valid by holding a reference.
+    // Two Pango fonts (sizes, variations) may share one file: one id per file and face.
+    std::uint32_t id = 0;
+    while (id < m_fonts.size() && !(m_fonts[id].file == ref.file && m_fonts[id].index == ref.index)) {
+        ++id;
+    }
+    if (id == m_fonts.size()) {
+        m_fonts.push_back(std::move(ref));
+    }
+    // Our key must stay valid: hold a reference on the font.
     g_object_ref(font);
-    return m_refs.emplace(font, std::move(ref)).first->second;
+    m_ids.emplace(font, id);
+    return id;
 }
 
 FontMetrics FontSystem::metrics(const std::string& family, double size, bool bold, bool italic) {

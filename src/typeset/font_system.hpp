@@ -31,8 +31,11 @@ public:
     /// The context all layout goes through: 72 dpi (1 unit = 1 pt), hinting off, unrounded positions.
     PangoContext* context() const { return m_context; }
 
-    /// File and face index behind a Pango font (cached).
-    const FontRef& font_ref(PangoFont* font);
+    /// This font system's id for a Pango font: an index into fonts(), stable for its lifetime.
+    std::uint32_t font_id(PangoFont* font);
+
+    /// Every font handed out so far, by id.
+    const std::vector<FontRef>& fonts() const { return m_fonts; }
 
     /// Ascent and descent of `family` at `size` pt, bold/italic per the flags.
     FontMetrics metrics(const std::string& family, double size, bool bold = false, bool italic = false);
@@ -45,7 +48,8 @@ private:
     FcConfig* m_config = nullptr;
     PangoFontMap* m_font_map = nullptr;
     PangoContext* m_context = nullptr;
-    std::map<PangoFont*, FontRef> m_refs;
+    std::map<PangoFont*, std::uint32_t> m_ids;  ///< holds a reference on each font
+    std::vector<FontRef> m_fonts;
     std::map<std::string, FontMetrics> m_metrics;
 };
 

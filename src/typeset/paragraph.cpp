@@ -118,18 +118,12 @@ double pt(int pango_units) {
 }
 
 /// Converts one Pango run into a GlyphRun; x is the run's left edge in pt from the line start.
-GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x, std::vector<FontRef>& fonts) {
+GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x) {
     PangoItem* item = run->item;
     PangoGlyphString* gs = run->glyphs;
     GlyphRun out;
     out.origin = {x, 0};
-    const FontRef& ref = fs.font_ref(item->analysis.font);
-    auto it = std::find_if(fonts.begin(), fonts.end(), [&](const FontRef& f) { return f.file == ref.file && f.index == ref.index; });
-    if (it == fonts.end()) {
-        fonts.push_back(ref);
-        it = fonts.end() - 1;
-    }
-    out.font = static_cast<std::uint32_t>(it - fonts.begin());
+    out.font = fs.font_id(item->analysis.font);
     PangoFontDescription* d = pango_font_describe_with_absolute_size(item->analysis.font);
     out.size = pango_font_description_get_size(d) / double(PANGO_SCALE);
     pango_font_description_free(d);
@@ -245,8 +239,7 @@ void fit_line(LineBox& lb, double width) {
 
 }  // namespace
 
-ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width,
-                        std::vector<FontRef>& fonts) {
+ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width) {
     ParaBox box;
     FontMetrics m = fs.metrics(style.family, style.size, style.bold);
     box.pitch = style.size * style.line_height;
@@ -272,7 +265,7 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
             for (int j = 0; j < run->glyphs->num_glyphs; ++j) {
                 run_width += pt(run->glyphs->glyphs[j].geometry.width);
             }
-            GlyphRun gr = convert_run(fs, p, run, x, fonts);
+            GlyphRun gr = convert_run(fs, p, run, x);
             gr.color = style.color;
             const Prepared::Piece* link = nullptr;
             std::size_t ib = static_cast<std::size_t>(run->item->offset);

@@ -46,9 +46,8 @@ struct ParaBox {
     double height() const { return pitch * static_cast<double>(lines.size()); }
 };
 
-/// Lays `spans` out in lines no wider than `width` pt (font ids interned into `fonts`).
-ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width,
-                        std::vector<FontRef>& fonts);
+/// Lays `spans` out in lines no wider than `width` pt. Font ids are the FontSystem's.
+ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width);
 
 /// Widest unbreakable piece and the whole width on one line, for table column sizing.
 struct ParaExtent {

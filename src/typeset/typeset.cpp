@@ -2,6 +2,7 @@
 
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
+#include "typeset/para_cache.hpp"
 #include "typeset/paragraph.hpp"
 
 #include <algorithm>
@@ -101,7 +102,51 @@ private:
     }
 
     ParaBox lay(const Spans& spans, const ParaStyle& style, double width) {
-        return break_paragraph(m_fs, m_in.hyphenator, spans, style, width, m_pages.fonts);
+        if (m_in.cache == nullptr) {
+            return break_paragraph(m_fs, m_in.hyphenator, spans, style, width);
+        }
+        std::string key = ParaCache::key(spans, style, width);
+        if (key.empty()) {
+            return break_paragraph(m_fs, m_in.hyphenator, spans, style, width);
+        }
+        if (const ParaBox* hit = m_in.cache->find_box(key)) {
+            return *hit;
+        }
+        ParaBox box = break_paragraph(m_fs, m_in.hyphenator, spans, style, width);
+        m_in.cache->put_box(std::move(key), box);
+        return box;
+    }
+
+    ParaExtent measure(const Spans& spans, const ParaStyle& style) {
+        std::string key = m_in.cache != nullptr ? ParaCache::key(spans, style, -1) : std::string();
+        if (!key.empty()) {
+            if (const ParaExtent* hit = m_in.cache->find_extent(key)) {
+                return *hit;
+            }
+        }
+        ParaExtent e = measure_paragraph(m_fs, spans, style);
+        if (!key.empty()) {
+            m_in.cache->put_extent(std::move(key), e);
+        }
+        return e;
+    }
+
+    /// Font ids so far are the font system's; number the document's own fonts in first-use
+    /// order so the display list does not depend on what the worker set before.
+    void number_fonts() {
+        const auto& all = m_fs.fonts();
+        std::vector<std::int64_t> map(all.size(), -1);
+        for (auto& page : m_pages.pages) {
+            for (auto& item : page.items) {
+                if (auto* run = std::get_if<GlyphRun>(&item.v)) {
+                    if (map[run->font] < 0) {
+                        map[run->font] = static_cast<std::int64_t>(m_pages.fonts.size());
+                        m_pages.fonts.push_back(all[run->font]);
+                    }
+                    run->font = static_cast<std::uint32_t>(map[run->font]);
+                }
+            }
+        }
     }
 
     /// Lines of a laid-out paragraph as slices (widows and orphans kept off by keep flags).
@@ -289,7 +334,7 @@ void Typesetter::table(const Table& t, double x, double width, int parent, Slice
         for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
             ParaStyle s = cell_style;
             s.bold = r == 0;
-            ParaExtent e = measure_paragraph(m_fs, t.rows[r][c], s);
+            ParaExtent e = measure(t.rows[r][c], s);
             mins[c] = std::max(mins[c], e.min + 2 * pad);
             maxs[c] = std::max(maxs[c], e.max + 2 * pad);
         }
@@ -744,6 +789,7 @@ Result<Pages> Typesetter::run() {
         running(m_l.header, header_baseline, true, p, indent);
         running(m_l.footer, footer_baseline, false, p, 0);
     }
+    number_fonts();
     Result<Pages> r;
     r.diagnostics = std::move(m_diags);
     r.value = std::move(m_pages);

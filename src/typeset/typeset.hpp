@@ -16,12 +16,14 @@ namespace handout {
 
 class FontSystem;
 class Hyphenator;
+class ParaCache;
 
 struct TypesetInput {
     const Document* doc = nullptr;     ///< resolved: no variable spans left
     const Layout* layout = nullptr;
     FontSystem* fonts = nullptr;
     Hyphenator* hyphenator = nullptr;  ///< null = no hyphenation
+    ParaCache* cache = nullptr;        ///< the worker's paragraph cache; null = lay out everything afresh
     std::vector<ImageData> images;     ///< decoded pictures
     std::map<std::string, std::uint32_t> image_by_src; ///< content `src` → index into images
     int logo = -1;                     ///< index into images of the layout's logo, or -1

@@ -1,0 +1,148 @@
+#include "pipeline/inputs.hpp"
+
+#include "content/image_data.hpp"
+#include "content/parse_content.hpp"
+#include "layout/parse_layout.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#ifndef HANDOUT_SOURCE_DIR
+#define HANDOUT_SOURCE_DIR "."
+#endif
+
+namespace handout {
+
+namespace fs = std::filesystem;
+
+std::string data_dir() {
+    const char* v = std::getenv("HANDOUT_HOME");
+    return (v != nullptr && *v != '\0') ? std::string(v) : std::string(HANDOUT_SOURCE_DIR);
+}
+
+std::string default_layout_path() {
+    return (fs::path(data_dir()) / "layouts" / "letter.toml").string();
+}
+
+Result<SourcePtr> read_source(const std::string& path, const std::string& what) {
+    Result<SourcePtr> r;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read " + what + " `" + path + "`",
+                                           {"check the path and that the file exists"}});
+        return r;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    r.value = std::make_shared<const SourceFile>(SourceFile{path, ss.str()});
+    return r;
+}
+
+namespace {
+
+std::optional<std::string> read_bytes(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+void append(Diagnostics& to, Diagnostics from) {
+    for (auto& d : from) {
+        to.push_back(std::move(d));
+    }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path) {
+    Result<std::shared_ptr<const ContentInput>> r;
+    auto src = read_source(path, "content file");
+    append(r.diagnostics, std::move(src.diagnostics));
+    if (!src.value) {
+        return r;
+    }
+    auto doc = parse_content(*src.value);
+    append(r.diagnostics, std::move(doc.diagnostics));
+    if (!doc.value || has_errors(r.diagnostics)) {
+        return r;
+    }
+    auto in = std::make_shared<ContentInput>();
+    in->doc = std::move(*doc.value);
+    fs::path dir = fs::path(path).parent_path();
+    std::function<void(const Blocks&)> collect = [&](const Blocks& bs) {
+        for (const auto& b : bs) {
+            if (const auto* im = std::get_if<Image>(&b.v)) {
+                if (in->image_by_src.count(im->src) != 0) {
+                    continue;
+                }
+                auto bytes = read_bytes((dir / im->src).string());
+                if (!bytes) {
+                    r.diagnostics.push_back(error_at(in->doc.source, im->offset, "cannot read image `" + im->src + "`",
+                                                     {"image paths are relative to the content file"}));
+                    continue;
+                }
+                auto img = decode_image(im->src, std::move(*bytes));
+                if (!img.value) {
+                    for (auto& d : img.diagnostics) {
+                        d.file = in->doc.source;
+                        d.offset = im->offset;
+                    }
+                    append(r.diagnostics, std::move(img.diagnostics));
+                    continue;
+                }
+                in->image_by_src[im->src] = static_cast<std::uint32_t>(in->images.size());
+                in->images.push_back(std::move(*img.value));
+            } else if (const auto* l = std::get_if<List>(&b.v)) {
+                for (const auto& item : l->items) {
+                    collect(item.blocks);
+                }
+            } else if (const auto* d = std::get_if<Div>(&b.v)) {
+                collect(d->blocks);
+            }
+        }
+    };
+    collect(in->doc.blocks);
+    if (!has_errors(r.diagnostics)) {
+        r.value = std::move(in);
+    }
+    return r;
+}
+
+Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) {
+    Result<std::shared_ptr<const LayoutInput>> r;
+    auto src = read_source(path, "layout file");
+    append(r.diagnostics, std::move(src.diagnostics));
+    if (!src.value) {
+        return r;
+    }
+    auto layout = parse_layout(*src.value);
+    append(r.diagnostics, std::move(layout.diagnostics));
+    if (!layout.value || has_errors(r.diagnostics)) {
+        return r;
+    }
+    auto in = std::make_shared<LayoutInput>();
+    in->layout = std::move(*layout.value);
+    if (!in->layout.logo_path.empty()) {
+        auto bytes = read_bytes(in->layout.logo_path);
+        auto img = bytes ? decode_image(in->layout.logo_path, std::move(*bytes)) : Result<ImageData>{};
+        if (!img.value) {
+            std::size_t off = (*src.value)->text.find("path");
+            r.diagnostics.push_back(error_at(*src.value, off == std::string::npos ? 0 : off,
+                                             "cannot use logo `" + in->layout.logo_path + "`",
+                                             {"the logo path is relative to the layout file; use a PNG or SVG"}));
+            return r;
+        }
+        in->logo = std::move(*img.value);
+    }
+    r.value = std::move(in);
+    return r;
+}
+
+}  // namespace handout

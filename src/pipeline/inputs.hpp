@@ -1,0 +1,40 @@
+// pipeline: reads and parses the inputs one document needs — content (with its pictures) and layout
+// (with its logo) — once, to be shared read-only by every worker.
+#pragma once
+
+#include "content/document.hpp"
+#include "core/diagnostic.hpp"
+#include "layout/layout.hpp"
+#include "pages/pages.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace handout {
+
+/// Where handout finds its own fonts/ and layouts/ (HANDOUT_HOME, else the source tree it was built from).
+std::string data_dir();
+
+/// The layout used when none is named.
+std::string default_layout_path();
+
+Result<SourcePtr> read_source(const std::string& path, const std::string& what);
+
+struct ContentInput {
+    Document doc;                                  ///< parsed, variables unresolved
+    std::vector<ImageData> images;
+    std::map<std::string, std::uint32_t> image_by_src;
+};
+
+struct LayoutInput {
+    Layout layout;
+    std::optional<ImageData> logo;
+};
+
+Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path);
+Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path);
+
+}  // namespace handout

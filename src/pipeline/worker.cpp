@@ -1,0 +1,88 @@
+#include "pipeline/worker.hpp"
+
+#include "typeset/typeset.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+namespace handout {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Worker>> Worker::create() {
+    Result<std::unique_ptr<Worker>> r;
+    auto fonts = FontSystem::create(env_or("HANDOUT_FONTS", (std::filesystem::path(data_dir()) / "fonts").string()));
+    r.diagnostics = std::move(fonts.diagnostics);
+    if (!fonts.value) {
+        return r;
+    }
+    r.value = std::unique_ptr<Worker>(new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen")));
+    return r;
+}
+
+Diagnostics Worker::check_families(const Layout& layout) const {
+    Diagnostics out;
+    for (const std::string* fam : {&layout.body_family, &layout.heading_family, &layout.mono_family}) {
+        if (!m_fonts->has_family(*fam)) {
+            std::size_t off = layout.source ? layout.source->text.find("\"" + *fam + "\"") : std::string::npos;
+            out.push_back(error_at(layout.source, off == std::string::npos ? 0 : off + 1,
+                                   "font family `" + *fam + "` is not in handout's fonts/ folder",
+                                   {"use \"Noto Sans\" or \"DejaVu Sans Mono\", or add the font files to fonts/"}));
+        }
+    }
+    return out;
+}
+
+Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars) {
+    Result<Pages> r;
+    auto resolved = resolve(content.doc, vars);
+    r.diagnostics = std::move(resolved.diagnostics);
+    if (!resolved.value || has_errors(r.diagnostics)) {
+        return r;
+    }
+    TypesetInput in;
+    in.doc = &*resolved.value;
+    in.layout = &layout.layout;
+    in.fonts = m_fonts.get();
+    in.hyphenator = layout.layout.hyphenate ? &m_hyphenator : nullptr;
+    in.cache = &m_cache;
+    in.images = content.images;
+    in.image_by_src = content.image_by_src;
+    if (layout.logo) {
+        in.logo = static_cast<int>(in.images.size());
+        in.images.push_back(*layout.logo);
+    }
+    in.vars = vars;
+    in.date_iso = document_date(in.doc->meta);
+    auto pages = typeset(in);
+    for (auto& d : pages.diagnostics) {
+        r.diagnostics.push_back(std::move(d));
+    }
+    r.value = std::move(pages.value);
+    return r;
+}
+
+std::string document_date(const Meta& meta) {
+    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde != nullptr && *sde != '\0') {
+        std::time_t t = static_cast<std::time_t>(std::strtoll(sde, nullptr, 10));
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+        return buf;
+    }
+    if (!meta.date.empty()) {
+        return meta.date + "T00:00:00";
+    }
+    return "2000-01-01T00:00:00";
+}
+
+}  // namespace handout

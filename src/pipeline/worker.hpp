@@ -1,0 +1,42 @@
+// pipeline: a worker — one thread's font system, hyphenator and paragraph cache — and the one
+// call that turns shared inputs plus one record's variables into Pages.
+#pragma once
+
+#include "core/diagnostic.hpp"
+#include "pages/pages.hpp"
+#include "pipeline/inputs.hpp"
+#include "resolve/resolve.hpp"
+#include "typeset/font_system.hpp"
+#include "typeset/hyphenator.hpp"
+#include "typeset/para_cache.hpp"
+
+#include <memory>
+
+namespace handout {
+
+/// Everything a thread needs to lay documents out. Not shared between threads.
+class Worker {
+public:
+    /// Font folder from HANDOUT_FONTS or the data dir; dictionaries from HANDOUT_HYPHEN_DIR or /usr/share/hyphen.
+    static Result<std::unique_ptr<Worker>> create();
+
+    /// Errors for font families the layout names that the font system does not have.
+    Diagnostics check_families(const Layout& layout) const;
+
+    /// Resolves `vars` into the content and typesets it with the layout.
+    Result<Pages> typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars);
+
+    ParaCache& cache() { return m_cache; }
+
+private:
+    Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
+        : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)) {}
+    std::unique_ptr<FontSystem> m_fonts;
+    Hyphenator m_hyphenator;
+    ParaCache m_cache;
+};
+
+/// The document date as ISO 8601: SOURCE_DATE_EPOCH wins, then the content's own date.
+std::string document_date(const Meta& meta);
+
+}  // namespace handout
