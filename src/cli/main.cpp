@@ -1,9 +1,24 @@
 // cli: the `handout` command — parses arguments, runs a job, maps its result to exit codes 0/1/2.
+#include "batch/batch_job.hpp"
+#include "batch/report.hpp"
 #include "cli/render_job.hpp"
+#include "deliver/write_file.hpp"
+#include "pipeline/inputs.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+
+namespace {
+
+int print(const handout::Diagnostics& ds) {
+    for (const auto& d : ds) {
+        std::cerr << handout::format_diagnostic(d);
+    }
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"handout — print-ready, accessible patient handouts from Markdown and TOML"};
@@ -22,24 +37,91 @@ int main(int argc, char** argv) {
     render->add_option("-o,--output", job.output, "Output file (PNG: prefix, pages get -1.png, -2.png …; dump: - for stdout)")
         ->required();
 
+    handout::BatchJob batch;
+    bool quiet = false;
+    bool progress_lines = false;
+    auto* bsub = app.add_subcommand("batch", "Render one personalised PDF per record of a CSV or JSON Lines manifest");
+    bsub->add_option("manifest", batch.manifest_path, "Manifest: .csv, or .jsonl (one JSON object per line)")->required();
+    bsub->add_option("-c,--content", batch.content_path, "Content file; a record's `content` column overrides it")->required();
+    bsub->add_option("-l,--layout", batch.layout_path, "Layout file; a record's `layout` column overrides it");
+    bsub->add_option("--out", batch.out_dir, "Output folder")->required();
+    bsub->add_option("--name", batch.name_template, "Output name template, e.g. '{{patient.id}}-{{lang}}.pdf'");
+    bsub->add_option("--report", batch.report_path, "Report file (JSON); default: OUT/report.json");
+    bsub->add_option("-j,--jobs", batch.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1U, 256U));
+    bsub->add_option("--shard", batch.shard, "Render part K of N (1-based), e.g. 3/8");
+    bsub->add_option("--shard-count", batch.shard_count, "N for schedulers that give only an index (Kubernetes, AWS Batch)");
+    bsub->add_option("--id-column", batch.id_column, "Column that names a record in messages (default: patient.id or id)");
+    bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
+    bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
+    bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
+
+    std::vector<std::string> reports;
+    std::string merged_path;
+    auto* merge = app.add_subcommand("merge-reports", "Join the reports of a sharded batch into one");
+    merge->add_option("reports", reports, "Report files")->required();
+    merge->add_option("-o,--output", merged_path, "Merged report (default: stdout)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
     }
-    for (const auto& v : var_args) {
-        auto eq = v.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            std::cerr << "handout: error: --var `" << v.substr(0, v.find('=')) << "` needs the form NAME=VALUE\n"
-                      << "  hint: e.g. --var patient.name=\"Ana Ruiz\"\n";
+
+    if (*render) {
+        for (const auto& v : var_args) {
+            auto eq = v.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "handout: error: --var `" << v.substr(0, v.find('=')) << "` needs the form NAME=VALUE\n"
+                          << "  hint: e.g. --var patient.name=\"Ana Ruiz\"\n";
+                return 2;
+            }
+            job.vars.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        }
+        handout::RenderOutcome outcome = handout::run_render(job);
+        print(outcome.diagnostics);
+        return outcome.exit_code;
+    }
+    if (*bsub) {
+        batch.progress = quiet ? handout::BatchJob::Progress::quiet
+                         : progress_lines ? handout::BatchJob::Progress::lines
+                                          : handout::BatchJob::Progress::automatic;
+        handout::BatchOutcome outcome = handout::run_batch(batch);
+        print(outcome.diagnostics);
+        // Failed records by row and id only: the messages carry no record values.
+        for (const auto& r : outcome.report.records) {
+            if (r.status == "failed" && !quiet) {
+                std::cerr << "handout: row " << r.row << (r.id.empty() ? "" : " (id " + r.id + ")") << " failed: " << r.error
+                          << "\n";
+            }
+        }
+        if (!outcome.report_written.empty() && !quiet) {
+            std::cerr << "handout: report: " << outcome.report_written << "\n";
+        }
+        return outcome.exit_code;
+    }
+    if (*merge) {
+        std::vector<std::pair<std::string, std::string>> inputs;
+        for (const auto& path : reports) {
+            auto src = handout::read_source(path, "report");
+            if (!src.value) {
+                print(src.diagnostics);
+                return 2;
+            }
+            inputs.emplace_back(path, (*src.value)->text);
+        }
+        handout::MergedReport merged = handout::merge_reports(inputs);
+        if (!merged.error.empty()) {
+            std::cerr << "handout: error: " << merged.error << "\n";
             return 2;
         }
-        job.vars.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        if (merged_path.empty()) {
+            std::cout << merged.json;
+        } else if (auto err = handout::write_atomically(merged_path, merged.json)) {
+            std::cerr << "handout: error: " << *err << "\n";
+            return 1;
+        }
+        return merged.failed > 0 ? 1 : 0;
     }
-    handout::RenderOutcome outcome = handout::run_render(job);
-    for (const auto& d : outcome.diagnostics) {
-        std::cerr << handout::format_diagnostic(d);
-    }
-    return outcome.exit_code;
+    return 2;
 }

@@ -83,7 +83,7 @@ RenderOutcome run_render(const RenderJob& job) {
         return deliver(job.output, text) ? out : fail(1);
     }
     if (job.format == "png") {
-        auto pngs = render_png_cairo(*pages.value, job.dpi);
+        auto pngs = render_png_cairo(*pages.value, job.dpi, &(*worker.value)->cairo());
         append(out.diagnostics, std::move(pngs.diagnostics));
         if (!pngs.value || has_errors(out.diagnostics)) {
             return fail(1);
@@ -99,7 +99,7 @@ RenderOutcome run_render(const RenderJob& job) {
         }
         return out;
     }
-    auto pdf = render_pdf_cairo(*pages.value);
+    auto pdf = render_pdf_cairo(*pages.value, &(*worker.value)->cairo());
     append(out.diagnostics, std::move(pdf.diagnostics));
     if (!pdf.value || has_errors(out.diagnostics)) {
         return fail(1);

@@ -10,7 +10,7 @@
 
 namespace handout {
 
-std::optional<std::string> write_atomically(const std::string& path, std::string_view bytes) {
+std::optional<std::string> write_atomically(const std::string& path, std::string_view bytes, Durability durability) {
     namespace fs = std::filesystem;
     fs::path target(path);
     fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -40,7 +40,7 @@ std::optional<std::string> write_atomically(const std::string& path, std::string
     }
     // Temporary files are private; the result gets ordinary permissions.
     ::fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if ((durability == Durability::immediate && ::fsync(fd) != 0) || ::close(fd) != 0) {
         std::string err = std::strerror(errno);
         ::unlink(tmpl.c_str());
         return "cannot write `" + path + "`: " + err;
@@ -51,6 +51,14 @@ std::optional<std::string> write_atomically(const std::string& path, std::string
         return "cannot write `" + path + "`: " + err;
     }
     return std::nullopt;
+}
+
+void sync_folder(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::syncfs(fd);
+        ::close(fd);
+    }
 }
 
 }  // namespace handout

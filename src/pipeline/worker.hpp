@@ -5,6 +5,7 @@
 #include "core/diagnostic.hpp"
 #include "pages/pages.hpp"
 #include "pipeline/inputs.hpp"
+#include "render/cairo/render_cairo.hpp"
 #include "resolve/resolve.hpp"
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
@@ -27,6 +28,7 @@ public:
     Result<Pages> typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars);
 
     ParaCache& cache() { return m_cache; }
+    CairoCache& cairo() { return m_cairo; }
 
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
@@ -34,6 +36,7 @@ private:
     std::unique_ptr<FontSystem> m_fonts;
     Hyphenator m_hyphenator;
     ParaCache m_cache;
+    CairoCache m_cairo;
 };
 
 /// The document date as ISO 8601: SOURCE_DATE_EPOCH wins, then the content's own date.

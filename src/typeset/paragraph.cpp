@@ -40,7 +40,8 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
         std::size_t begin = p.text.size();
         if (s.kind == Span::Kind::line_break) {
             p.text += "\xE2\x80\xA8";  // LINE SEPARATOR: a forced break inside one paragraph
-        } else if (hyph != nullptr && style.hyphenate && s.link.empty() && (s.style & style_code) == 0) {
+        } else if (hyph != nullptr && style.hyphenate && s.link.empty() && (s.style & style_code) == 0 && !s.personal) {
+            // A patient's name or a date is never broken by a hyphen.
             p.text += hyph->hyphenate(s.text, style.lang);
         } else {
             p.text += s.text;

@@ -6,11 +6,14 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+#include <harfbuzz/hb.h>
 #include <librsvg/rsvg.h>
+#include <pango/pango.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 namespace handout {
@@ -22,6 +25,8 @@ using SurfacePtr = CPtr<cairo_surface_t, cairo_surface_destroy>;
 using FontFacePtr = CPtr<cairo_font_face_t, cairo_font_face_destroy>;
 using FontOptionsPtr = CPtr<cairo_font_options_t, cairo_font_options_destroy>;
 using PatternPtr = CPtr<FcPattern, FcPatternDestroy>;
+template <typename T>
+using GObjectPtr = CPtr<T, g_object_unref>;
 
 template <class... Ts>
 struct overloaded : Ts... {
@@ -36,23 +41,47 @@ std::string num(double v) {
     return std::string(buf, r.ptr);
 }
 
-/// Cairo font faces for the document's fonts, opened straight from their files.
+}  // namespace
+
+struct CairoCache::Impl {
+    std::map<std::pair<std::string, int>, FontFacePtr> faces;
+    /// Keyed by the shared bytes: the same picture in every document of a batch.
+    std::map<const std::string*, SurfacePtr> pngs;
+    std::map<const std::string*, GObjectPtr<RsvgHandle>> svgs;
+    std::vector<std::shared_ptr<const std::string>> keep_alive;  ///< the keys stay valid
+
+    cairo_font_face_t* face(const FontRef& f) {
+        auto key = std::make_pair(f.file, f.index);
+        auto it = faces.find(key);
+        if (it != faces.end()) {
+            return it->second.get();
+        }
+        // Cairo loads FC_FILE/FC_INDEX directly; no fontconfig matching happens here.
+        PatternPtr pat(FcPatternCreate());
+        FcPatternAddString(pat.get(), FC_FILE, reinterpret_cast<const FcChar8*>(f.file.c_str()));
+        FcPatternAddInteger(pat.get(), FC_INDEX, f.index);
+        FcPatternAddBool(pat.get(), FC_HINTING, FcFalse);
+        return faces.emplace(key, FontFacePtr(cairo_ft_font_face_create_for_pattern(pat.get()))).first->second.get();
+    }
+};
+
+CairoCache::CairoCache() : m_impl(std::make_unique<Impl>()) {}
+CairoCache::~CairoCache() = default;
+
+namespace {
+
+/// The document's fonts, by its font ids.
 class FontFaces {
 public:
-    explicit FontFaces(const std::vector<FontRef>& fonts) {
+    FontFaces(const std::vector<FontRef>& fonts, CairoCache::Impl& cache) {
         for (const auto& f : fonts) {
-            // Cairo loads FC_FILE/FC_INDEX directly; no fontconfig matching happens here.
-            PatternPtr pat(FcPatternCreate());
-            FcPatternAddString(pat.get(), FC_FILE, reinterpret_cast<const FcChar8*>(f.file.c_str()));
-            FcPatternAddInteger(pat.get(), FC_INDEX, f.index);
-            FcPatternAddBool(pat.get(), FC_HINTING, FcFalse);
-            m_faces.emplace_back(cairo_ft_font_face_create_for_pattern(pat.get()));
+            m_faces.push_back(cache.face(f));
         }
     }
-    cairo_font_face_t* operator[](std::size_t i) const { return m_faces.at(i).get(); }
+    cairo_font_face_t* operator[](std::size_t i) const { return m_faces.at(i); }
 
 private:
-    std::vector<FontFacePtr> m_faces;
+    std::vector<cairo_font_face_t*> m_faces;  ///< owned by the cache
 };
 
 void set_color(cairo_t* cr, const Color& c) {
@@ -184,7 +213,7 @@ TextOverrides rejoin_hyphenated_words(const Pages& pages) {
 }
 
 /// Draws one page; `pdf` enables text clusters and link annotations.
-void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces& faces, bool pdf,
+void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces& faces, CairoCache::Impl& cache, bool pdf,
                const TextOverrides& overrides, Diagnostics& diags) {
     for (const auto& item : page.items) {
         std::visit(overloaded{
@@ -219,32 +248,42 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                        },
                        [&](const Picture& p) {
                            const ImageData& img = doc.images.at(p.image);
+                           const std::string* key = img.bytes.get();
                            cairo_save(cr);
                            if (img.kind == ImageData::Kind::png) {
-                               PngReader reader{img.bytes.get()};
-                               SurfacePtr s(cairo_image_surface_create_from_png_stream(read_png, &reader));
-                               if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
+                               auto it = cache.pngs.find(key);
+                               if (it == cache.pngs.end()) {
+                                   PngReader reader{key};
+                                   it = cache.pngs.emplace(key, SurfacePtr(cairo_image_surface_create_from_png_stream(read_png, &reader))).first;
+                                   cache.keep_alive.push_back(img.bytes);
+                               }
+                               cairo_surface_t* s = it->second.get();
+                               if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
                                    diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode PNG `" + img.path + "`", {}});
                                } else {
-                                   double sw = cairo_image_surface_get_width(s.get());
-                                   double sh = cairo_image_surface_get_height(s.get());
+                                   double sw = cairo_image_surface_get_width(s);
+                                   double sh = cairo_image_surface_get_height(s);
                                    cairo_translate(cr, p.rect.x, p.rect.y);
                                    cairo_scale(cr, p.rect.w / sw, p.rect.h / sh);
-                                   cairo_set_source_surface(cr, s.get(), 0, 0);
+                                   cairo_set_source_surface(cr, s, 0, 0);
                                    cairo_paint(cr);
                                }
                            } else {
-                               GError* err = nullptr;
-                               RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()),
-                                                                         img.bytes->size(), &err);
-                               if (h == nullptr) {
-                                   diags.push_back(Diagnostic{Severity::error, nullptr, 0,
-                                                              "cannot read SVG `" + img.path + "`: " + (err ? err->message : ""), {}});
-                                   if (err) g_error_free(err);
+                               auto it = cache.svgs.find(key);
+                               if (it == cache.svgs.end()) {
+                                   GError* err = nullptr;
+                                   RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), &err);
+                                   if (err != nullptr) {
+                                       g_error_free(err);
+                                   }
+                                   it = cache.svgs.emplace(key, GObjectPtr<RsvgHandle>(h)).first;
+                                   cache.keep_alive.push_back(img.bytes);
+                               }
+                               if (it->second == nullptr) {
+                                   diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read SVG `" + img.path + "`", {}});
                                } else {
                                    RsvgRectangle viewport{p.rect.x, p.rect.y, p.rect.w, p.rect.h};
-                                   rsvg_handle_render_document(h, cr, &viewport, nullptr);
-                                   g_object_unref(h);
+                                   rsvg_handle_render_document(it->second.get(), cr, &viewport, nullptr);
                                }
                            }
                            cairo_restore(cr);
@@ -278,8 +317,19 @@ void set_text_options(cairo_t* cr) {
 
 }  // namespace
 
-Result<std::string> render_pdf_cairo(const Pages& pages) {
+std::string cairo_engine_version() {
+    return std::string("cairo ") + cairo_version_string() + ", pango " + pango_version_string() + ", harfbuzz " +
+           hb_version_string();
+}
+
+Result<std::string> render_pdf_cairo(const Pages& pages, CairoCache* shared) {
     Result<std::string> r;
+    std::unique_ptr<CairoCache> own;
+    if (shared == nullptr) {
+        own = std::make_unique<CairoCache>();
+        shared = own.get();
+    }
+    CairoCache::Impl& cache = shared->impl();
     std::string out;
     double w0 = pages.pages.empty() ? 612 : pages.pages[0].width;
     double h0 = pages.pages.empty() ? 792 : pages.pages[0].height;
@@ -294,7 +344,7 @@ Result<std::string> render_pdf_cairo(const Pages& pages) {
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, info.creator.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, info.date.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, info.date.c_str());
-        FontFaces faces(pages.fonts);
+        FontFaces faces(pages.fonts, cache);
         TextOverrides overrides = rejoin_hyphenated_words(pages);
         CairoPtr cr(cairo_create(surface.get()));
         set_text_options(cr.get());
@@ -314,7 +364,7 @@ Result<std::string> render_pdf_cairo(const Pages& pages) {
         }
         for (const auto& page : pages.pages) {
             cairo_pdf_surface_set_size(surface.get(), page.width, page.height);
-            draw_page(cr.get(), page, pages, faces, true, overrides, r.diagnostics);
+            draw_page(cr.get(), page, pages, faces, cache, true, overrides, r.diagnostics);
             cairo_show_page(cr.get());
         }
         cr.reset();
@@ -331,10 +381,16 @@ Result<std::string> render_pdf_cairo(const Pages& pages) {
     return r;
 }
 
-Result<std::vector<std::string>> render_png_cairo(const Pages& pages, double dpi) {
+Result<std::vector<std::string>> render_png_cairo(const Pages& pages, double dpi, CairoCache* shared) {
     Result<std::vector<std::string>> r;
+    std::unique_ptr<CairoCache> own;
+    if (shared == nullptr) {
+        own = std::make_unique<CairoCache>();
+        shared = own.get();
+    }
+    CairoCache::Impl& cache = shared->impl();
     std::vector<std::string> out;
-    FontFaces faces(pages.fonts);
+    FontFaces faces(pages.fonts, cache);
     const double scale = dpi / 72.0;
     for (const auto& page : pages.pages) {
         int w = static_cast<int>(std::lround(page.width * scale));
@@ -345,7 +401,7 @@ Result<std::vector<std::string>> render_png_cairo(const Pages& pages, double dpi
         cairo_paint(cr.get());
         cairo_scale(cr.get(), scale, scale);
         set_text_options(cr.get());
-        draw_page(cr.get(), page, pages, faces, false, {}, r.diagnostics);
+        draw_page(cr.get(), page, pages, faces, cache, false, {}, r.diagnostics);
         cr.reset();
         std::string png;
         cairo_surface_write_to_png_stream(surface.get(), append_bytes, &png);

@@ -1,0 +1,40 @@
+// batch: takes a manifest, content, layout and options; renders one PDF per record of this shard
+// on N worker threads, skipping records whose output is up to date; returns the report.
+#pragma once
+
+#include "batch/report.hpp"
+#include "core/diagnostic.hpp"
+
+#include <functional>
+#include <string>
+
+namespace handout {
+
+struct BatchJob {
+    std::string manifest_path;
+    std::string content_path;             ///< default content; a record's `content` column overrides
+    std::string layout_path;              ///< default layout (empty = letter); `layout` column overrides
+    std::string out_dir;
+    std::string name_template;            ///< empty: `{{<id column>}}.pdf`, else `record-{{row}}.pdf`
+    std::string report_path;              ///< empty: <out>/report.json (with -K-of-N for a shard)
+    unsigned jobs = 0;                    ///< 0 = all cores
+    std::string shard;                    ///< "K/N", or empty to read the scheduler's environment
+    std::size_t shard_count = 0;
+    std::string id_column;
+    bool force = false;
+    enum class Progress { automatic, quiet, lines } progress = Progress::automatic;
+};
+
+struct BatchOutcome {
+    int exit_code = 0;                    ///< 0 all records done, 1 some failed, 2 unusable input
+    Diagnostics diagnostics;              ///< about the inputs as a whole
+    Report report;
+    std::string report_written;
+};
+
+/// The version every output's up-to-date hash includes: handout's and its engine's.
+std::string engine_version();
+
+BatchOutcome run_batch(const BatchJob& job);
+
+}  // namespace handout

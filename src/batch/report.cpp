@@ -1,0 +1,115 @@
+#include "batch/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace handout {
+
+namespace {
+
+nlohmann::ordered_json totals(std::size_t ok, std::size_t skipped, std::size_t failed, std::size_t pages,
+                              std::size_t bytes, double seconds) {
+    nlohmann::ordered_json t;
+    t["records"] = ok + skipped + failed;
+    t["ok"] = ok;
+    t["skipped"] = skipped;
+    t["failed"] = failed;
+    t["pages"] = pages;
+    t["bytes"] = bytes;
+    t["seconds"] = std::round(seconds * 1000) / 1000;
+    return t;
+}
+
+}  // namespace
+
+std::string report_json(const Report& r) {
+    nlohmann::ordered_json j;
+    j["handout_report"] = 1;
+    j["manifest"] = r.manifest;
+    j["shard"] = r.shard;
+    j["shard_source"] = r.shard_source;
+    j["jobs"] = r.jobs;
+    j["manifest_records"] = r.manifest_records;
+    nlohmann::ordered_json recs = nlohmann::ordered_json::array();
+    std::size_t ok = 0, skipped = 0, failed = 0, pages = 0, bytes = 0;
+    for (const auto& rec : r.records) {
+        nlohmann::ordered_json e;
+        e["row"] = rec.row;
+        e["id"] = rec.id;
+        e["status"] = rec.status;
+        e["output"] = rec.output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.output);
+        e["pages"] = rec.pages;
+        e["bytes"] = rec.bytes;
+        e["ms"] = std::round(rec.ms * 100) / 100;
+        e["warnings"] = rec.warnings;
+        e["error"] = rec.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.error);
+        recs.push_back(std::move(e));
+        ok += rec.status == "ok";
+        skipped += rec.status == "skipped";
+        failed += rec.status == "failed";
+        pages += static_cast<std::size_t>(rec.pages);
+        bytes += rec.bytes;
+    }
+    j["records"] = std::move(recs);
+    j["totals"] = totals(ok, skipped, failed, pages, bytes, r.seconds);
+    return j.dump(2) + "\n";
+}
+
+MergedReport merge_reports(const std::vector<std::pair<std::string, std::string>>& inputs) {
+    MergedReport m;
+    std::map<std::size_t, nlohmann::ordered_json> rows;
+    std::vector<std::string> shards;
+    std::string manifest;
+    std::size_t manifest_records = 0;
+    double seconds = 0;
+    for (const auto& [path, text] : inputs) {
+        nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("handout_report") || !j["records"].is_array()) {
+            m.error = "`" + path + "` is not a handout batch report";
+            return m;
+        }
+        if (!manifest.empty() && j.value("manifest", "") != manifest) {
+            m.error = "`" + path + "` reports on another manifest (`" + j.value("manifest", "") + "`)";
+            return m;
+        }
+        manifest = j.value("manifest", "");
+        manifest_records = std::max<std::size_t>(manifest_records, j.value("manifest_records", std::size_t{0}));
+        shards.push_back(j.value("shard", "?"));
+        seconds = std::max(seconds, j["totals"].value("seconds", 0.0));
+        for (auto& rec : j["records"]) {
+            std::size_t row = rec.value("row", std::size_t{0});
+            if (rows.count(row) != 0) {
+                m.error = "row " + std::to_string(row) + " is in more than one report (shard " + j.value("shard", "?") + ")";
+                return m;
+            }
+            rows[row] = rec;
+        }
+    }
+    nlohmann::ordered_json out;
+    out["handout_report"] = 1;
+    out["manifest"] = manifest;
+    out["shards"] = shards;
+    out["manifest_records"] = manifest_records;
+    nlohmann::ordered_json recs = nlohmann::ordered_json::array();
+    std::size_t ok = 0, skipped = 0, failed = 0, pages = 0, bytes = 0;
+    for (auto& [row, rec] : rows) {
+        std::string status = rec.value("status", "failed");
+        ok += status == "ok";
+        skipped += status == "skipped";
+        failed += status == "failed";
+        pages += rec.value("pages", std::size_t{0});
+        bytes += rec.value("bytes", std::size_t{0});
+        recs.push_back(rec);
+    }
+    out["records"] = std::move(recs);
+    out["missing_rows"] = manifest_records > rows.size() ? manifest_records - rows.size() : 0;
+    out["totals"] = totals(ok, skipped, failed, pages, bytes, seconds);
+    m.failed = failed;
+    m.json = out.dump(2) + "\n";
+    return m;
+}
+
+}  // namespace handout

@@ -1,0 +1,43 @@
+// batch: the run's report — one entry per record (row, id, status, output, pages, bytes, time,
+// warnings, error: never a record's values) and totals — as JSON, and the merge of shard reports.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace handout {
+
+struct RecordReport {
+    std::size_t row = 0;
+    std::string id;                  ///< the id column's value, or empty
+    std::string status = "failed";   ///< ok | skipped | failed
+    std::string output;              ///< path written (or kept), empty on failure
+    int pages = 0;
+    std::size_t bytes = 0;
+    double ms = 0;                   ///< wall time of this record in its worker
+    std::vector<std::string> warnings;
+    std::string error;               ///< empty unless failed
+};
+
+struct Report {
+    std::string manifest;
+    std::string shard = "1/1";
+    std::string shard_source = "none";
+    unsigned jobs = 1;
+    std::size_t manifest_records = 0;  ///< records in the whole manifest
+    std::vector<RecordReport> records; ///< this shard's, in row order
+    double seconds = 0;
+};
+
+std::string report_json(const Report& r);
+
+/// Joins shard reports (JSON texts) into one; records sorted by row. Error text on bad input.
+struct MergedReport {
+    std::string json;
+    std::string error;
+    std::size_t failed = 0;
+};
+MergedReport merge_reports(const std::vector<std::pair<std::string, std::string>>& path_and_json);
+
+}  // namespace handout
