@@ -67,7 +67,9 @@ RenderOutcome run_render(const RenderJob& job) {
 
     // ---- render and deliver ----
     auto deliver = [&](const std::string& path, std::string_view bytes) {
-        if (auto err = write_atomically(path, bytes)) {
+        // Atomic (a failed run leaves the old file or none), not flushed: a reader sees a whole
+        // file at once, and a flush would double the time of a one-document run.
+        if (auto err = write_atomically(path, bytes, Durability::deferred)) {
             out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *err, {}});
             return false;
         }

@@ -1,6 +1,6 @@
 #include "content/image_data.hpp"
 
-#include <librsvg/rsvg.h>
+#include "core/rsvg_lazy.hpp"
 
 namespace handout {
 
@@ -20,8 +20,14 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         img.width = be32(16) * 0.75;
         img.height = be32(20) * 0.75;
     } else {
+        const RsvgApi* rsvg = rsvg_api();
+        if (rsvg == nullptr) {
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is not a PNG, and SVG needs librsvg",
+                                               {"install Debian's librsvg2-2, or use a PNG"}});
+            return r;
+        }
         GError* err = nullptr;
-        RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err);
+        RsvgHandle* h = rsvg->new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err);
         if (h == nullptr) {
             r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
                                                "`" + path + "` is neither a PNG nor an SVG image" +
@@ -33,9 +39,9 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
             return r;
         }
         gdouble w = 0, h_px = 0;
-        if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &h_px)) {
+        if (!rsvg->get_intrinsic_size_in_pixels(h, &w, &h_px)) {
             RsvgRectangle ink{}, logical{};
-            rsvg_handle_get_geometry_for_element(h, nullptr, &ink, &logical, nullptr);
+            rsvg->get_geometry_for_element(h, nullptr, &ink, &logical, nullptr);
             w = logical.width;
             h_px = logical.height;
         }

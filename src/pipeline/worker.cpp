@@ -1,10 +1,13 @@
 #include "pipeline/worker.hpp"
 
+#include "deliver/write_file.hpp"
 #include "typeset/typeset.hpp"
 
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace handout {
 
@@ -15,7 +18,28 @@ std::string env_or(const char* name, const std::string& fallback) {
     return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
 }
 
+/// Where handout keeps what it can compute again: HANDOUT_CACHE_DIR, else the XDG cache folder.
+std::string cache_dir() {
+    if (const char* d = std::getenv("HANDOUT_CACHE_DIR"); d != nullptr && *d != '\0') {
+        return d;
+    }
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x != '\0') {
+        return (std::filesystem::path(x) / "handout").string();
+    }
+    if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
+        return (std::filesystem::path(h) / ".cache" / "handout").string();
+    }
+    return {};
+}
+
 }  // namespace
+
+Worker::~Worker() {
+    // Loading libhyphen's patterns costs more than laying out a whole handout: keep the words.
+    if (!m_hyphen_cache.empty() && m_hyphenator.cache_grew()) {
+        write_atomically(m_hyphen_cache, m_hyphenator.export_cache(), Durability::deferred);
+    }
+}
 
 Result<std::unique_ptr<Worker>> Worker::create() {
     Result<std::unique_ptr<Worker>> r;
@@ -24,7 +48,17 @@ Result<std::unique_ptr<Worker>> Worker::create() {
     if (!fonts.value) {
         return r;
     }
-    r.value = std::unique_ptr<Worker>(new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen")));
+    auto worker = std::unique_ptr<Worker>(new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen")));
+    if (std::string dir = cache_dir(); !dir.empty()) {
+        worker->m_hyphen_cache = (std::filesystem::path(dir) / "hyphenation.txt").string();
+        std::ifstream f(worker->m_hyphen_cache, std::ios::binary);
+        if (f) {
+            std::ostringstream ss;
+            ss << f.rdbuf();
+            worker->m_hyphenator.import_cache(ss.str());
+        }
+    }
+    r.value = std::move(worker);
     return r;
 }
 

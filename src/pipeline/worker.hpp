@@ -20,6 +20,10 @@ class Worker {
 public:
     /// Font folder from HANDOUT_FONTS or the data dir; dictionaries from HANDOUT_HYPHEN_DIR or /usr/share/hyphen.
     static Result<std::unique_ptr<Worker>> create();
+    /// Saves the hyphenation cache when it learnt new words.
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
 
     /// Errors for font families the layout names that the font system does not have.
     Diagnostics check_families(const Layout& layout) const;
@@ -33,6 +37,7 @@ public:
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
         : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)) {}
+    std::string m_hyphen_cache;  ///< file of the hyphenation cache, empty when there is no cache folder
     std::unique_ptr<FontSystem> m_fonts;
     Hyphenator m_hyphenator;
     ParaCache m_cache;

@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <hyphen.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -126,7 +127,71 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
             std::free(cut);
         }
     }
+    m_grew = true;
     return m_cache.emplace(std::move(key), std::move(pts)).first->second;
+}
+
+std::string Hyphenator::dictionaries_id() const {
+    // The dictionary files' names, sizes and times: a cache is only as good as its patterns.
+    std::string id = "handout-hyphen-cache 1";
+    std::error_code ec;
+    for (const char* n : {"hyph_en_US.dic", "hyph_en.dic", "hyph_es_ES.dic", "hyph_es.dic", "hyph_es_MX.dic"}) {
+        std::filesystem::path p = std::filesystem::path(m_dir) / n;
+        if (std::filesystem::exists(p, ec)) {
+            auto t = std::filesystem::last_write_time(p, ec).time_since_epoch().count();
+            id += std::string(" ") + n + ":" + std::to_string(std::filesystem::file_size(p, ec)) + ":" + std::to_string(t);
+        }
+    }
+    return id;
+}
+
+std::string Hyphenator::export_cache() const {
+    std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> entries;
+    for (const auto& e : m_cache) {
+        entries.push_back(&e);
+    }
+    std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    std::string out = dictionaries_id() + "\n";
+    for (const auto* e : entries) {
+        out += e->first + "\t";
+        for (std::size_t i = 0; i < e->second.size(); ++i) {
+            out += (i > 0 ? "," : "") + std::to_string(e->second[i]);
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+void Hyphenator::import_cache(std::string_view text) {
+    std::size_t nl = text.find('\n');
+    if (nl == std::string_view::npos || text.substr(0, nl) != dictionaries_id()) {
+        return;
+    }
+    std::size_t pos = nl + 1;
+    while (pos < text.size()) {
+        std::size_t e = text.find('\n', pos);
+        if (e == std::string_view::npos) {
+            break;  // a line that is not whole is not used
+        }
+        std::string_view line = text.substr(pos, e - pos);
+        std::size_t tab = line.find('\t');
+        if (tab != std::string_view::npos) {
+            std::vector<std::size_t> pts;
+            std::string_view nums = line.substr(tab + 1);
+            std::size_t p = 0;
+            while (p < nums.size()) {
+                std::size_t c = nums.find(',', p);
+                if (c == std::string_view::npos) {
+                    c = nums.size();
+                }
+                pts.push_back(static_cast<std::size_t>(std::strtoul(std::string(nums.substr(p, c - p)).c_str(), nullptr, 10)));
+                p = c + 1;
+            }
+            m_cache.emplace(std::string(line.substr(0, tab)), std::move(pts));
+        }
+        pos = e + 1;
+    }
+    m_grew = false;
 }
 
 std::string Hyphenator::hyphenate(std::string_view text, std::string_view lang) {

@@ -29,11 +29,21 @@ public:
     /// Allowed break positions (byte offsets into word, break before that byte).
     const std::vector<std::size_t>& points(std::string_view word, std::string_view lang);
 
+    /// The words hyphenated so far as text, one `lang:word<TAB>p,p,p` a line, after a first line
+    /// naming the dictionaries (so a cache made with other dictionaries is not used).
+    std::string export_cache() const;
+    /// Takes words from export_cache()'s text; ignores it when the dictionaries differ.
+    void import_cache(std::string_view text);
+    /// Whether words were hyphenated since the last import or export.
+    bool cache_grew() const { return m_grew; }
+
 private:
     HyphenDict* dict(std::string_view lang);
     std::string m_dir;
     std::map<std::string, HyphenDict*, std::less<>> m_dicts;
+    std::string dictionaries_id() const;
     std::unordered_map<std::string, std::vector<std::size_t>> m_cache;
+    bool m_grew = false;
 };
 
 }  // namespace handout

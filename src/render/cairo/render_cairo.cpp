@@ -7,7 +7,7 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
-#include <librsvg/rsvg.h>
+#include "core/rsvg_lazy.hpp"
 #include <pango/pango.h>
 
 #include <charconv>
@@ -272,7 +272,8 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                                auto it = cache.svgs.find(key);
                                if (it == cache.svgs.end()) {
                                    GError* err = nullptr;
-                                   RsvgHandle* h = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), &err);
+                                   const RsvgApi* rsvg = rsvg_api();
+                                   RsvgHandle* h = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), &err);
                                    if (err != nullptr) {
                                        g_error_free(err);
                                    }
@@ -283,7 +284,7 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                                    diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read SVG `" + img.path + "`", {}});
                                } else {
                                    RsvgRectangle viewport{p.rect.x, p.rect.y, p.rect.w, p.rect.h};
-                                   rsvg_handle_render_document(it->second.get(), cr, &viewport, nullptr);
+                                   rsvg_api()->render_document(it->second.get(), cr, &viewport, nullptr);
                                }
                            }
                            cairo_restore(cr);
