@@ -1,29 +1,10 @@
 #include "batch/manifest.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <set>
 
 namespace handout {
 
-namespace {
-
-void flatten(const nlohmann::json& j, const std::string& prefix, Vars& out) {
-    if (j.is_object()) {
-        for (const auto& [k, v] : j.items()) {
-            flatten(v, prefix.empty() ? k : prefix + "." + k, out);
-        }
-    } else if (j.is_string()) {
-        out[prefix] = j.get<std::string>();
-    } else if (j.is_null()) {
-        out[prefix] = "";
-    } else {
-        out[prefix] = j.dump();
-    }
-}
-
-}  // namespace
 
 Result<Manifest> parse_csv(SourcePtr file) {
     Result<Manifest> r;
@@ -73,8 +54,10 @@ Result<Manifest> parse_csv(SourcePtr file) {
                 field += t[i++];
             }
             if (!closed) {
-                r.diagnostics.push_back(error_at(file, open, "this quoted field is never closed",
-                                                 {"end it with `\"`; a quote inside a field is written `\"\"`"}));
+                Diagnostic d = error_at(file, open, "this quoted field is never closed",
+                                        {"end it with `\"`; a quote inside a field is written `\"\"`"});
+                d.quote_source = false;  // the line holds patient values
+                r.diagnostics.push_back(std::move(d));
                 return r;
             }
             continue;
@@ -165,13 +148,10 @@ Result<Manifest> parse_jsonl(SourcePtr file) {
             Record rec;
             rec.row = m.records.size() + 1;
             rec.line = line;
-            nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-            if (j.is_discarded()) {
-                rec.error = "is not valid JSON";
-            } else if (!j.is_object()) {
-                rec.error = "is not a JSON object";
+            if (flatten_json(text, rec.vars)) {
+                rec.error = "is not one JSON object";
+                rec.vars.clear();
             } else {
-                flatten(j, "", rec.vars);
                 for (const auto& [k, _] : rec.vars) {
                     if (columns.insert(k).second) {
                         m.columns.push_back(k);

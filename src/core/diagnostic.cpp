@@ -26,7 +26,7 @@ std::string format_diagnostic(const Diagnostic& d) {
     }
     out += names[static_cast<int>(d.severity)];
     out += ": " + d.message + "\n";
-    if (d.file) {
+    if (d.file && d.quote_source) {
         out += "  " + std::string(line) + "\n";
         out += "  ";
         // The caret sits under the character; tabs stay tabs so it lines up.

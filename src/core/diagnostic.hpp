@@ -19,6 +19,7 @@ struct Diagnostic {
     std::size_t offset = 0;   ///< byte offset into file->text
     std::string message;
     std::vector<std::string> hints;
+    bool quote_source = true; ///< false for files of patient records: their lines are never printed
 };
 
 Diagnostic error_at(SourcePtr file, std::size_t offset, std::string message,

@@ -2,23 +2,86 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace handout {
 
 namespace {
 
-void flatten(const nlohmann::json& j, const std::string& prefix, Vars& out) {
-    if (j.is_object()) {
-        for (const auto& [k, v] : j.items()) {
-            flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+/// Builds dotted names while parsing, so each number keeps the text it was written with.
+class Flattener : public nlohmann::json_sax<nlohmann::json> {
+public:
+    explicit Flattener(Vars& out) : m_out(out) {}
+    std::size_t error_at = 0;
+    std::string what;
+    bool not_object = false;
+
+    bool null() override { return value(""); }
+    bool boolean(bool v) override { return value(v ? "true" : "false"); }
+    bool number_integer(number_integer_t v) override { return value(std::to_string(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return value(std::to_string(v)); }
+    bool number_float(number_float_t, const string_t& raw) override { return value(raw); }
+    bool string(string_t& v) override { return value(v); }
+    bool binary(binary_t&) override { return value(""); }
+    bool start_object(std::size_t) override {
+        if (m_depth == 0 && m_started) {
+            return false;
         }
-    } else if (j.is_string()) {
-        out[prefix] = j.get<std::string>();
-    } else if (j.is_null()) {
-        out[prefix] = "";
-    } else {
-        out[prefix] = j.dump();
+        m_started = true;
+        ++m_depth;
+        m_prefix.push_back(m_key);
+        return true;
     }
-}
+    bool key(string_t& k) override {
+        m_key = k;
+        return true;
+    }
+    bool end_object() override {
+        --m_depth;
+        m_prefix.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        if (m_depth == 0) {
+            not_object = true;
+            return false;
+        }
+        ++m_array;
+        return true;
+    }
+    bool end_array() override {
+        --m_array;
+        return true;
+    }
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+        error_at = position;
+        what = ex.what();
+        return false;
+    }
+
+private:
+    bool value(const std::string& v) {
+        if (m_depth == 0) {
+            not_object = true;
+            return false;
+        }
+        if (m_array > 0) {
+            return true;  // lists are not variables; their items are ignored
+        }
+        std::string name;
+        for (std::size_t i = 1; i < m_prefix.size(); ++i) {
+            name += m_prefix[i] + ".";
+        }
+        m_out[name + m_key] = v;
+        return true;
+    }
+    Vars& m_out;
+    std::vector<std::string> m_prefix;
+    std::string m_key;
+    int m_depth = 0;
+    int m_array = 0;
+    bool m_started = false;
+};
 
 Diagnostic missing(const SourcePtr& file, std::size_t offset, const std::string& name) {
     return error_at(file, offset, "variable `" + name + "` has no value",
@@ -87,26 +150,35 @@ void resolve_blocks(Blocks& blocks, const Vars& vars, const SourcePtr& file, Dia
 
 }  // namespace
 
+std::optional<std::size_t> flatten_json(std::string_view text, Vars& out, std::string* what) {
+    Flattener f(out);
+    bool ok = nlohmann::json::sax_parse(text, &f, nlohmann::json::input_format_t::json, false);
+    if (ok && !f.not_object) {
+        return std::nullopt;
+    }
+    if (what != nullptr) {
+        *what = f.not_object ? std::string("not a JSON object") : f.what;
+        std::size_t colon = what->rfind(": ");
+        if (!f.not_object && colon != std::string::npos) {
+            *what = what->substr(colon + 2);
+        }
+    }
+    return f.error_at > 0 ? f.error_at - 1 : 0;
+}
+
 Result<Vars> vars_from_json(SourcePtr file) {
     Result<Vars> r;
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(file->text);
-    } catch (const nlohmann::json::parse_error& e) {
-        std::size_t off = e.byte > 0 ? e.byte - 1 : 0;
-        std::string what = e.what();
-        std::size_t colon = what.rfind(": ");
-        r.diagnostics.push_back(error_at(file, off, "not valid JSON" + (colon == std::string::npos ? std::string() : what.substr(colon)),
-                                         {"the data file must hold one JSON object, e.g. {\"patient\": {\"name\": \"...\"}}"}));
-        return r;
-    }
-    if (!j.is_object()) {
-        r.diagnostics.push_back(error_at(file, 0, "the data file must hold one JSON object",
-                                         {"e.g. {\"patient\": {\"name\": \"...\"}, \"date\": \"2026-11-26\"}"}));
-        return r;
-    }
     Vars v;
-    flatten(j, "", v);
+    std::string what;
+    if (auto at = flatten_json(file->text, v, &what)) {
+        Diagnostic d = error_at(file, *at,
+                                what == "not a JSON object" ? std::string("the data file must hold one JSON object")
+                                                            : "the data file is not valid JSON: " + what,
+                                {"it must hold one JSON object, e.g. {\"patient\": {\"name\": \"...\"}}"});
+        d.quote_source = false;
+        r.diagnostics.push_back(std::move(d));
+        return r;
+    }
     r.value = std::move(v);
     return r;
 }

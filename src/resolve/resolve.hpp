@@ -13,8 +13,14 @@ namespace handout {
 /// Dotted name → literal value (`patient.name` → `Ana Ruiz`). Values are never parsed as markup.
 using Vars = std::map<std::string, std::string>;
 
-/// Flattens a JSON object file ({"patient": {"name": …}}) into dotted names.
+/// Flattens a JSON object file ({"patient": {"name": …}}) into dotted names. Errors never quote
+/// the file's lines: they hold patient values.
 Result<Vars> vars_from_json(SourcePtr file);
+
+/// Flattens one JSON object text into dotted names. Numbers keep their digits exactly as
+/// written (an account number longer than a double is not rounded); true/false/null become
+/// "true"/"false"/"". Returns the byte offset of the first error, or nullopt when it parsed.
+std::optional<std::size_t> flatten_json(std::string_view text, Vars& out, std::string* what = nullptr);
 
 /// Replaces variable spans by their literal values; an unknown variable is an error at its position.
 Result<Document> resolve(const Document& doc, const Vars& vars);
