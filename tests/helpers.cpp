@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <fcntl.h>
@@ -96,6 +97,124 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(m_path, ec);
+}
+
+std::vector<std::string> child_environment(const EnvChanges& changes) {
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        env.emplace_back(*e);
+    }
+    for (const auto& c : changes) {
+        std::string name = c.substr(0, c.find('='));
+        env.erase(std::remove_if(env.begin(), env.end(),
+                                 [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; }),
+                  env.end());
+        if (c.find('=') != std::string::npos) {
+            env.push_back(c);
+        }
+    }
+    return env;
+}
+
+namespace {
+
+int spawn_with(const std::vector<std::string>& args, char** envp, const std::string& out_path,
+               const std::string& err_path) {
+    std::vector<std::string> argv_s;
+    argv_s.emplace_back(HANDOUT_BINARY);
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc == 0 ? static_cast<int>(pid) : -1;
+}
+
+}  // namespace
+
+int spawn_cli(const std::vector<std::string>& args, const EnvChanges& changes, const std::string& out_path,
+              const std::string& err_path) {
+    std::vector<std::string> env = child_environment(changes);
+    std::vector<char*> envp;
+    for (auto& e : env) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    return spawn_with(args, envp.data(), out_path, err_path);
+}
+
+ChildEnd wait_child(int pid, bool poll) {
+    ChildEnd end;
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(static_cast<pid_t>(pid), &status, poll ? WNOHANG : 0);
+        if (r == 0) {
+            return end;  // still running
+        }
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return end;
+        }
+        break;
+    }
+    if (WIFEXITED(status)) {
+        end.exited = true;
+        end.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        end.signaled = true;
+        end.signal = WTERMSIG(status);
+    }
+    return end;
+}
+
+RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& changes) {
+    TempDir io;
+    RunResult r;
+    int pid = spawn_cli(args, changes, io / "stdout", io / "stderr");
+    if (pid < 0) {
+        r.err = "posix_spawn failed";
+        return r;
+    }
+    ChildEnd end = wait_child(pid);
+    r.exit_code = end.exited ? end.exit_code : -1;
+    r.out = read_file(io / "stdout");
+    r.err = read_file(io / "stderr");
+    return r;
+}
+
+EnvChanges batch_env(const EnvChanges& extra) {
+    EnvChanges env = {"JOB_COMPLETION_INDEX",   "HANDOUT_SHARD_COUNT",    "SLURM_ARRAY_TASK_ID",
+                      "SLURM_ARRAY_TASK_MIN",   "SLURM_ARRAY_TASK_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX",
+                      "BATCH_TASK_INDEX",       "BATCH_TASK_COUNT",       "SOURCE_DATE_EPOCH=1767225600"};
+    env.insert(env.end(), extra.begin(), extra.end());
+    return env;
+}
+
+RunResult run_batch_cli(const std::vector<std::string>& args, const EnvChanges& extra) {
+    return run_cli_env(args, batch_env(extra));
+}
+
+std::vector<std::string> list_files(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec)) {
+            out.push_back(std::filesystem::relative(it->path(), dir, ec).string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 RunResult run_cli(const std::vector<std::string>& args) {
@@ -295,6 +414,20 @@ std::vector<std::string> Pdf::link_uris() const {
         out.insert(out.end(), page.begin(), page.end());
     }
     return out;
+}
+
+std::pair<double, double> Pdf::page_size(int page) const {
+    if (m_doc == nullptr) {
+        return {0, 0};
+    }
+    PopplerPage* p = poppler_document_get_page(m_doc, page);
+    if (p == nullptr) {
+        return {0, 0};
+    }
+    double w = 0, h = 0;
+    poppler_page_get_size(p, &w, &h);
+    g_object_unref(p);
+    return {w, h};
 }
 
 std::vector<Pdf::Font> Pdf::fonts() const {

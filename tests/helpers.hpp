@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #ifndef HANDOUT_BINARY
@@ -69,6 +70,44 @@ struct RunResult {
 /// Runs the built `handout` binary with `args` (no shell), from the working directory.
 RunResult run_cli(const std::vector<std::string>& args);
 
+/// Changes to the child's environment: "NAME=VALUE" sets (or replaces) NAME, a bare "NAME"
+/// removes it. Everything else is inherited from the test process.
+using EnvChanges = std::vector<std::string>;
+
+/// The test process's environment with `changes` applied, as "NAME=VALUE" strings.
+std::vector<std::string> child_environment(const EnvChanges& changes);
+
+/// run_cli with a changed environment.
+RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& changes);
+
+/// Starts the built `handout` binary with `args` and a changed environment, without waiting;
+/// stdin is /dev/null, stdout and stderr go to the given files. Returns the child's pid, or -1.
+int spawn_cli(const std::vector<std::string>& args, const EnvChanges& changes, const std::string& out_path,
+              const std::string& err_path);
+
+/// How a spawned child ended.
+struct ChildEnd {
+    bool exited = false;      ///< exited normally (then `exit_code` is set)
+    int exit_code = -1;
+    bool signaled = false;    ///< killed by a signal (then `signal` is set)
+    int signal = 0;
+};
+
+/// Waits for `pid` (blocking). With `poll`, returns at once; {exited=false, signaled=false}
+/// then means it is still running.
+ChildEnd wait_child(int pid, bool poll = false);
+
+/// The environment a batch test runs `handout batch` in: no scheduler variables inherited from
+/// the machine running the tests (JOB_COMPLETION_INDEX, SLURM_ARRAY_*, AWS_BATCH_*, BATCH_TASK_*,
+/// HANDOUT_SHARD_COUNT), SOURCE_DATE_EPOCH fixed; then `extra` applied on top.
+EnvChanges batch_env(const EnvChanges& extra = {});
+
+/// `handout batch ARGS` (or any subcommand) in batch_env(extra).
+RunResult run_batch_cli(const std::vector<std::string>& args, const EnvChanges& extra = {});
+
+/// Every regular file under `dir` (recursive), as paths relative to `dir`, sorted.
+std::vector<std::string> list_files(const std::string& dir);
+
 /// Collapses runs of whitespace (including line breaks) to one space and trims.
 std::string normalize_space(std::string_view s);
 std::string lower(std::string_view s);
@@ -101,6 +140,9 @@ public:
         bool subset = false;
     };
     std::vector<Font> fonts() const;
+
+    /// Width and height of page `page` (0-based) in points; {0, 0} when there is no such page.
+    std::pair<double, double> page_size(int page) const;
 
 private:
     PopplerDocument* m_doc = nullptr;

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -99,7 +100,7 @@ std::string record_digest(const std::string& base, const Record& r, const std::s
 }
 
 /// The up-to-date hashes of a folder's outputs: one journal per shard, `.handout-state[-K-of-N]`,
-/// one line "<sha256> <output path>" appended as each output lands (a killed run loses at most the
+/// one line "<sha256> <pages> <output path>" appended as each output lands (a killed run loses at most the
 /// line being written, and a line that is not whole is ignored), rewritten compactly at the end.
 class StateJournal {
 public:
@@ -113,8 +114,8 @@ public:
             std::ifstream f(entry.path());
             std::string line;
             while (std::getline(f, line)) {
-                if (line.size() > 66 && line[64] == ' ') {
-                    m_known[line.substr(65)] = line.substr(0, 64);
+                if (auto e = parse(line)) {
+                    m_known[e->first] = e->second;
                 }
             }
         }
@@ -122,8 +123,8 @@ public:
             std::ifstream f(m_path);
             std::string line;
             while (std::getline(f, line)) {
-                if (line.size() > 66 && line[64] == ' ') {
-                    m_mine[line.substr(65)] = line.substr(0, 64);
+                if (auto e = parse(line)) {
+                    m_mine[e->first] = e->second;
                 }
             }
         }
@@ -138,33 +139,37 @@ public:
     StateJournal& operator=(const StateJournal&) = delete;
 
     /// `output` is relative to the folder (so the folder can move); `file` is where it is now.
-    bool up_to_date(const std::string& output, const fs::path& file, const std::string& digest) const {
+    /// The page count of an up-to-date output, or nullopt when it must be rendered.
+    std::optional<int> up_to_date(const std::string& output, const fs::path& file, const std::string& digest) const {
         auto it = m_known.find(output);
         std::error_code ec;
-        return it != m_known.end() && it->second == digest && fs::exists(file, ec);
+        if (it != m_known.end() && it->second.digest == digest && fs::exists(file, ec)) {
+            return it->second.pages;
+        }
+        return std::nullopt;
     }
 
     /// Thread-safe; one write() per line.
-    void record(const std::string& output, const std::string& digest) {
-        std::string line = digest + " " + output + "\n";
+    void record(const std::string& output, const std::string& digest, int pages) {
+        std::string line = digest + " " + std::to_string(pages) + " " + output + "\n";
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_mine[output] = digest;
+        m_mine[output] = Entry{digest, pages};
         if (m_fd >= 0) {
             ssize_t n = ::write(m_fd, line.data(), line.size());
             (void)n;  // a lost line only costs a re-render next time
         }
     }
 
-    void keep(const std::string& output, const std::string& digest) {
+    void keep(const std::string& output, const std::string& digest, int pages) {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_mine[output] = digest;
+        m_mine[output] = Entry{digest, pages};
     }
 
     /// One line per output, atomically.
     void compact() {
         std::string text;
-        for (const auto& [out, digest] : m_mine) {
-            text += digest + " " + out + "\n";
+        for (const auto& [out, e] : m_mine) {
+            text += e.digest + " " + std::to_string(e.pages) + " " + out + "\n";
         }
         if (m_fd >= 0) {
             ::close(m_fd);
@@ -174,9 +179,25 @@ public:
     }
 
 private:
+    struct Entry {
+        std::string digest;
+        int pages = 0;
+    };
+    /// "<64 hex> <pages> <path>"; anything else (a line cut short by a kill) is not used.
+    static std::optional<std::pair<std::string, Entry>> parse(const std::string& line) {
+        if (line.size() < 68 || line[64] != ' ') {
+            return std::nullopt;
+        }
+        std::size_t sp = line.find(' ', 65);
+        if (sp == std::string::npos || sp == 65 || sp + 1 >= line.size()) {
+            return std::nullopt;
+        }
+        int pages = std::atoi(line.substr(65, sp - 65).c_str());
+        return std::make_pair(line.substr(sp + 1), Entry{line.substr(0, 64), pages});
+    }
     fs::path m_path;
-    std::map<std::string, std::string> m_known;  ///< every shard's, as found at start
-    std::map<std::string, std::string> m_mine;   ///< this shard's journal
+    std::map<std::string, Entry> m_known;  ///< every shard's, as found at start
+    std::map<std::string, Entry> m_mine;   ///< this shard's journal
     int m_fd = -1;
     std::mutex m_mutex;
 };
@@ -406,8 +427,9 @@ BatchOutcome run_batch(const BatchJob& job) {
             }
             const fs::path target = fs::path(job.out_dir) / p.output;
             const std::string digest = record_digest(digests.at({p.content_path, p.layout_path}), rec, p.output);
-            if (!job.force && journal.up_to_date(p.output, target, digest)) {
-                journal.keep(p.output, digest);
+            if (auto pages = job.force ? std::nullopt : journal.up_to_date(p.output, target, digest)) {
+                journal.keep(p.output, digest, *pages);
+                rr.pages = *pages;
                 rr.output = target.string();
                 rr.bytes = static_cast<std::size_t>(fs::file_size(target, ec));
                 finish("skipped");
@@ -448,7 +470,7 @@ BatchOutcome run_batch(const BatchJob& job) {
                 finish("failed");
                 continue;
             }
-            journal.record(p.output, digest);
+            journal.record(p.output, digest, static_cast<int>(pages.value->pages.size()));
             rr.output = target.string();
             rr.pages = static_cast<int>(pages.value->pages.size());
             rr.bytes = pdf.value->size();

@@ -112,6 +112,10 @@ OutputName output_name(const std::string& tmpl, const Vars& vars, std::size_t ro
         out.error = "the output name is empty";
         return out;
     }
+    if (path[path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1] == '.') {
+        out.error = "the output name would be a hidden file (is a value the name uses empty?)";
+        return out;
+    }
     out.path = std::move(path);
     return out;
 }

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace handout {
@@ -96,7 +97,13 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
     }
     in.vars = vars;
     in.date_iso = document_date(in.doc->meta);
+    // Pango 1.50 is not deterministic when two threads lay out text at once, even with one font
+    // map and context each: justified lines then differ by a fraction of a Pango unit (measured
+    // in tests/test_batch_run.cpp). Layout takes turns; rendering, most of the time, does not.
+    static std::mutex pango_turns;
+    std::unique_lock<std::mutex> turn(pango_turns);
     auto pages = typeset(in);
+    turn.unlock();
     for (auto& d : pages.diagnostics) {
         r.diagnostics.push_back(std::move(d));
     }

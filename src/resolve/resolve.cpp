@@ -85,7 +85,7 @@ private:
 
 Diagnostic missing(const SourcePtr& file, std::size_t offset, const std::string& name) {
     return error_at(file, offset, "variable `" + name + "` has no value",
-                    {"give it with `--var " + name + "=...` or in the --data JSON file"});
+                    {"give it a value: `--var " + name + "=...`, the --data JSON file, or a manifest column `" + name + "`"});
 }
 
 Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Diagnostics& diags) {

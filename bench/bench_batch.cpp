@@ -1,0 +1,143 @@
+// bench: makes N synthetic patients, runs the batch with --jobs 1 and 2 in child processes, and
+// prints documents/s, wall and CPU ms per document, peak RSS and average PDF size; then times
+// whole `handout render` processes. A benchmark, not a test: it asserts nothing.
+#include "batch/batch_job.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef HANDOUT_BINARY
+#define HANDOUT_BINARY "build/handout"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    unsigned jobs = 1;
+    double wall_s = 0, cpu_s = 0, rss_mib = 0;
+    std::size_t docs = 0, bytes = 0;
+};
+
+std::string synthetic_manifest(const fs::path& dir, std::size_t n) {
+    static const char* first[] = {"Ana", "José", "Nguyễn", "Zoë", "Małgorzata", "François", "Søren", "María",
+                                  "Dmitri", "Aoife", "Jürgen", "Çağla", "Thabo", "Inês", "Kwame", "Björn"};
+    static const char* last[] = {"Ruiz", "Núñez", "Thị Hương", "Wiśniewska", "Lefèvre", "Østergaard", "García",
+                                 "Volkov", "Groß", "Yılmaz", "Mokoena", "Conceição", "Mensah", "Þórsson", "O'Neil"};
+    fs::path p = dir / "patients.csv";
+    std::ofstream f(p);
+    f << "patient.id,patient.name,date,clinician.name,clinic.phone\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        f << "B" << 100000 + i << ",\"" << first[i % 16] << " " << last[(i * 7) % 15] << "\",December " << 1 + i % 28
+          << " 2026,Dr. Maya Okafor,(555) 014-2368\n";
+    }
+    return p.string();
+}
+
+Run run_batch_child(const std::string& manifest, const std::string& content, const std::string& layout,
+                    const fs::path& out, unsigned jobs) {
+    Run run;
+    run.jobs = jobs;
+    fs::remove_all(out);
+    auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        handout::BatchJob job;
+        job.manifest_path = manifest;
+        job.content_path = content;
+        job.layout_path = layout;
+        job.out_dir = out.string();
+        job.jobs = jobs;
+        job.force = true;
+        job.progress = handout::BatchJob::Progress::quiet;
+        handout::BatchOutcome o = handout::run_batch(job);
+        std::_Exit(o.exit_code);
+    }
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    run.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    run.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+    for (const auto& e : fs::directory_iterator(out)) {
+        if (e.path().extension() == ".pdf") {
+            ++run.docs;
+            run.bytes += static_cast<std::size_t>(e.file_size());
+        }
+    }
+    return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::size_t n = 1000;
+    std::string content = "content/ketamine-consent.md";
+    std::string layout = "layouts/letter.toml";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        if (a == "--records") {
+            n = std::strtoul(argv[i + 1], nullptr, 10);
+        } else if (a == "--content") {
+            content = argv[i + 1];
+        } else if (a == "--layout") {
+            layout = argv[i + 1];
+        }
+    }
+    setenv("SOURCE_DATE_EPOCH", "1793491200", 1);
+    fs::path dir = fs::temp_directory_path() / ("handout-bench-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::string manifest = synthetic_manifest(dir, n);
+    std::printf("handout batch: %zu synthetic patients, %s with %s (engine: Cairo)\n\n", n, content.c_str(), layout.c_str());
+    std::printf("| jobs | documents/s | wall ms/document | CPU ms/document | peak RSS | average PDF |\n");
+    std::printf("|---:|---:|---:|---:|---:|---:|\n");
+    for (unsigned jobs : {1U, 2U}) {
+        Run r = run_batch_child(manifest, content, layout, dir / "out", jobs);
+        double docs = static_cast<double>(std::max<std::size_t>(r.docs, 1));
+        std::printf("| %u | %.0f | %.2f | %.2f | %.1f MiB | %.1f KB |\n", jobs, docs / r.wall_s, 1000 * r.wall_s / docs,
+                    1000 * r.cpu_s / docs, r.rss_mib, static_cast<double>(r.bytes) / docs / 1000.0);
+        if (r.docs != n) {
+            std::printf("  (only %zu of %zu documents were written)\n", r.docs, n);
+        }
+    }
+    // Whole processes: `handout render` of one consent sheet, start-up included.
+    const int reps = 20;
+    std::string out_pdf = (dir / "one.pdf").string();
+    std::vector<std::string> args = {HANDOUT_BINARY, "render", content, "-l", layout,
+                                     "--var", "patient.name=Bench Patient", "--var", "date=2026-12-01",
+                                     "--var", "clinician.name=Dr. Okafor", "--var", "clinic.phone=(555) 014-2368",
+                                     "-o", out_pdf};
+    std::vector<char*> argv_c;
+    for (auto& a : args) {
+        argv_c.push_back(a.data());
+    }
+    argv_c.push_back(nullptr);
+    auto once = [&]() {
+        pid_t pid = 0;
+        if (posix_spawn(&pid, argv_c[0], nullptr, nullptr, argv_c.data(), environ) == 0) {
+            int st = 0;
+            waitpid(pid, &st, 0);
+        }
+    };
+    once();  // warm the caches (fontconfig, hyphenation)
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; ++i) {
+        once();
+    }
+    double per = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
+    std::printf("\none `handout render` process, start-up included: %.1f ms (mean of %d)\n", per, reps);
+    fs::remove_all(dir);
+    return 0;
+}
