@@ -30,6 +30,9 @@ paragraph_spacing = 6
 justify = true
 hyphenate = true
 
+[table]
+size = 11
+
 [footer]
 center = "Page {{page}} of {{pages}}"
 )";
@@ -299,10 +302,16 @@ TEST_CASE("a table that crosses a page break repeats its header row") {
     }
     Pages p = run_ok(s);
     REQUIRE(p.pages.size() >= 2);
-    // The table starts on page 1 with its real header row.
-    std::string first = page_text(p.pages[0], [&](const Item& it) { return it.node >= 0 && type_of(p, it) == StructType::th; });
-    CHECK(first.find("Side effect") != std::string::npos);
-    for (std::size_t pi = 1; pi < p.pages.size(); ++pi) {
+    // The table starts with its real header row, on whichever page the prose leaves it.
+    std::size_t start = p.pages.size();
+    for (std::size_t pi = 0; pi < p.pages.size() && start == p.pages.size(); ++pi) {
+        std::string th = page_text(p.pages[pi], [&](const Item& it) { return it.node >= 0 && type_of(p, it) == StructType::th; });
+        if (th.find("Side effect") != std::string::npos) {
+            start = pi;
+        }
+    }
+    REQUIRE(start + 1 < p.pages.size());
+    for (std::size_t pi = start + 1; pi < p.pages.size(); ++pi) {
         CAPTURE(pi);
         std::string body = page_text(p.pages[pi], [&](const Item& it) { return it.node >= 0 && type_of(p, it) == StructType::td; });
         if (body.empty()) {

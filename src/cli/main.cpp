@@ -1,6 +1,7 @@
 // cli: the `handout` command — parses arguments, runs a job, maps its result to exit codes 0/1/2.
 #include "batch/batch_job.hpp"
 #include "batch/report.hpp"
+#include "cli/check_job.hpp"
 #include "cli/render_job.hpp"
 #include "deliver/write_file.hpp"
 #include "pipeline/inputs.hpp"
@@ -55,6 +56,16 @@ int main(int argc, char** argv) {
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
     bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
 
+    handout::CheckJob check;
+    std::vector<std::string> check_vars;
+    auto* csub = app.add_subcommand("check", "Hold a content file to its kind's rules and the layout's, without writing anything");
+    csub->add_option("content", check.content_path, "Content file")->required();
+    csub->add_option("-l,--layout", check.layout_path, "Layout file; default: layouts/letter.toml");
+    csub->add_option("--var", check_vars, "A variable, NAME=VALUE (repeatable): then every variable must have a value");
+    csub->add_option("--data", check.data_path, "A JSON object file with the variables");
+    csub->add_flag("--json", check.json, "Findings as JSON on stdout");
+    csub->add_flag("--strict", check.strict, "Warnings fail too (exit 1)");
+
     std::vector<std::string> reports;
     std::string merged_path;
     auto* merge = app.add_subcommand("merge-reports", "Join the reports of a sharded batch into one");
@@ -68,6 +79,24 @@ int main(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
 
+    auto split_vars = [](const std::vector<std::string>& args, std::vector<std::pair<std::string, std::string>>& out) {
+        for (const auto& v : args) {
+            auto eq = v.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "handout: error: --var `" << v.substr(0, v.find('=')) << "` needs the form NAME=VALUE\n"
+                          << "  hint: e.g. --var patient.name=\"Ana Ruiz\"\n";
+                return false;
+            }
+            out.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        }
+        return true;
+    };
+    if (*csub) {
+        if (!split_vars(check_vars, check.vars)) {
+            return 2;
+        }
+        return handout::run_check(check);
+    }
     if (*render) {
         for (const auto& v : var_args) {
             auto eq = v.find('=');

@@ -92,6 +92,7 @@ struct Block {
 struct Meta {
     std::string title;
     std::string kind = "handout";
+    std::string topic;        ///< a subject whose rules apply too (kinds/topics/TOPIC.toml)
     std::string lang = "en";
     std::string revision;
     std::string review_by;

@@ -11,7 +11,7 @@ namespace handout {
 
 namespace {
 
-const std::vector<std::string> meta_keys = {"title", "kind", "lang", "revision", "review-by",
+const std::vector<std::string> meta_keys = {"title", "kind", "topic", "lang", "revision", "review-by",
                                             "author", "subject", "keywords", "date"};
 const std::vector<std::string> div_kinds = {"caveat", "note", "checklist", "signature", "taglines"};
 
@@ -93,7 +93,7 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
             if (!near.empty()) {
                 hints.push_back("did you mean `" + near + "`?");
             }
-            hints.push_back("known keys: title, kind, lang, revision, review-by, author, subject, keywords, date");
+            hints.push_back("known keys: title, kind, topic, lang, revision, review-by, author, subject, keywords, date");
             diags.push_back(error_at(file, off, "unknown front matter key `" + key + "`", hints));
             continue;
         }
@@ -129,6 +129,8 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
             meta.title = s;
         } else if (key == "kind") {
             meta.kind = s;
+        } else if (key == "topic") {
+            meta.topic = s;
         } else if (key == "lang") {
             meta.lang = s;
         } else if (key == "revision") {

@@ -3,6 +3,7 @@
 
 #include "core/source_file.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,7 @@ struct Layout {
 
     HeadingStyle h1{18, 16, 6, {}}, h2{15, 14, 4, {}}, h3{13, 10, 3, {}};
 
-    double table_size = 11;
+    double table_size = 12;
     double table_padding = 4;
     Color table_header_fill{0.91, 0.93, 0.96};
     Color table_border{0.6, 0.65, 0.72};
@@ -87,6 +88,13 @@ struct Layout {
 
     int max_pages = 0;                 ///< 0 = no limit
     double min_body_size = 12;
+    bool large_print = false;          ///< held to large-print rules (18 pt text and more)
+
+    /// Byte offset of each key in the layout file, by dotted path ("body.size", "callout.caveat.fill"),
+    /// so checks can point at the line that set a value.
+    std::map<std::string, std::size_t> key_offsets;
+    /// The offset of `key`, else of the closest section that exists, else 0.
+    std::size_t offset_of_key(const std::string& key) const;
 };
 
 }  // namespace handout

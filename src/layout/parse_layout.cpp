@@ -16,7 +16,8 @@ namespace {
 /// Reads one TOML table against a fixed set of keys, so an unknown key names the nearest valid one.
 class Reader {
 public:
-    Reader(const SourcePtr& file, Diagnostics& diags) : m_file(file), m_diags(diags) {}
+    Reader(const SourcePtr& file, Diagnostics& diags, std::map<std::string, std::size_t>& offsets)
+        : m_file(file), m_diags(diags), m_offsets(offsets) {}
 
     std::size_t offset(const toml::source_region& r) const {
         if (r.begin.line == 0) {
@@ -40,6 +41,7 @@ public:
             std::string k(key.str());
             auto it = handlers.find(k);
             if (it != handlers.end()) {
+                m_offsets[where.empty() ? k : where + "." + k] = offset(key.source());
                 it->second(node);
                 continue;
             }
@@ -159,6 +161,7 @@ public:
 private:
     const SourcePtr& m_file;
     Diagnostics& m_diags;
+    std::map<std::string, std::size_t>& m_offsets;
 };
 
 using Handlers = std::map<std::string, std::function<void(const toml::node&)>>;
@@ -244,7 +247,8 @@ void read_body(Reader& r, const toml::table& t, Layout& l) {
                     {"hyphenate", [&](const toml::node& n) { r.boolean(n, l.hyphenate, "hyphenate"); }},
                     {"color", [&](const toml::node& n) { r.color(n, l.text_color, "color"); }},
                     {"link_color", [&](const toml::node& n) { r.color(n, l.link_color, "link_color"); }},
-                    {"link_underline", [&](const toml::node& n) { r.boolean(n, l.link_underline, "link_underline"); }}});
+                    {"link_underline", [&](const toml::node& n) { r.boolean(n, l.link_underline, "link_underline"); }},
+                    {"large_print", [&](const toml::node& n) { r.boolean(n, l.large_print, "large_print"); }}});
 }
 
 void read_title(Reader& r, const toml::table& t, Layout& l) {
@@ -293,6 +297,19 @@ void read_running(Reader& r, const toml::node& node, RunningStyle& s, const std:
 
 }  // namespace
 
+std::size_t Layout::offset_of_key(const std::string& key) const {
+    std::string k = key;
+    while (!k.empty()) {
+        auto it = key_offsets.find(k);
+        if (it != key_offsets.end()) {
+            return it->second;
+        }
+        std::size_t dot = k.rfind('.');
+        k = dot == std::string::npos ? std::string() : k.substr(0, dot);
+    }
+    return 0;
+}
+
 Result<Layout> parse_layout(SourcePtr file) {
     Result<Layout> result;
     Layout l;
@@ -307,7 +324,7 @@ Result<Layout> parse_layout(SourcePtr file) {
                                               {"check quotes, `=` and brackets on this line"}));
         return result;
     }
-    Reader r(file, result.diagnostics);
+    Reader r(file, result.diagnostics, l.key_offsets);
     auto section = [&](const toml::node& n, const std::string& name, auto&& fn) {
         if (const auto* t = r.table(n, name)) {
             fn(r, *t, l);

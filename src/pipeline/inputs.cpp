@@ -23,6 +23,11 @@ std::string data_dir() {
     return (v != nullptr && *v != '\0') ? std::string(v) : std::string(HANDOUT_SOURCE_DIR);
 }
 
+std::string kinds_dir() {
+    const char* v = std::getenv("HANDOUT_KINDS");
+    return (v != nullptr && *v != '\0') ? std::string(v) : (fs::path(data_dir()) / "kinds").string();
+}
+
 std::string default_layout_path() {
     return (fs::path(data_dir()) / "layouts" / "letter.toml").string();
 }
@@ -109,6 +114,42 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
         }
     };
     collect(in->doc.blocks);
+    // The kind's and the topic's rules.
+    auto load_rules = [&](const std::string& name, const fs::path& rules_dir, const char* key) -> std::shared_ptr<const Kind> {
+        fs::path file = rules_dir / (name + ".toml");
+        std::size_t at = in->doc.source->text.find(std::string("\n") + key + ":");
+        at = at == std::string::npos ? 0 : at + 1;
+        // Messages name the rule file as a person would type it: relative when that is shorter.
+        std::error_code rel_ec;
+        fs::path shown = fs::relative(file, fs::current_path(rel_ec), rel_ec);
+        if (rel_ec || shown.empty() || shown.string().rfind("..", 0) == 0) {
+            shown = file;
+        }
+        auto ksrc = read_source(shown.string(), std::string(key) + " file");
+        if (!ksrc.value) {
+            std::vector<std::string> names;
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(rules_dir, ec)) {
+                if (e.path().extension() == ".toml") {
+                    names.push_back(e.path().stem().string());
+                }
+            }
+            std::string near = nearest(name, names);
+            std::vector<std::string> hints{"there is no " + file.string()};
+            if (!near.empty()) {
+                hints.push_back("did you mean `" + near + "`?");
+            }
+            r.diagnostics.push_back(error_at(in->doc.source, at, std::string("unknown ") + key + " `" + name + "`", hints));
+            return nullptr;
+        }
+        auto k = parse_kind(*ksrc.value, name);
+        append(r.diagnostics, std::move(k.diagnostics));
+        return k.value ? std::make_shared<const Kind>(std::move(*k.value)) : nullptr;
+    };
+    in->kind = load_rules(in->doc.meta.kind, kinds_dir(), "kind");
+    if (!in->doc.meta.topic.empty()) {
+        in->topic = load_rules(in->doc.meta.topic, fs::path(kinds_dir()) / "topics", "topic");
+    }
     if (!has_errors(r.diagnostics)) {
         r.value = std::move(in);
     }

@@ -2,6 +2,7 @@
 // (with its logo) — once, to be shared read-only by every worker.
 #pragma once
 
+#include "check/kind.hpp"
 #include "content/document.hpp"
 #include "core/diagnostic.hpp"
 #include "layout/layout.hpp"
@@ -21,12 +22,17 @@ std::string data_dir();
 /// The layout used when none is named.
 std::string default_layout_path();
 
+/// Where kind files live: HANDOUT_KINDS, else the data dir's kinds/.
+std::string kinds_dir();
+
 Result<SourcePtr> read_source(const std::string& path, const std::string& what);
 
 struct ContentInput {
     Document doc;                                  ///< parsed, variables unresolved
     std::vector<ImageData> images;
     std::map<std::string, std::uint32_t> image_by_src;
+    std::shared_ptr<const Kind> kind;              ///< kinds/KIND.toml
+    std::shared_ptr<const Kind> topic;             ///< kinds/topics/TOPIC.toml, when the content names one
 };
 
 struct LayoutInput {

@@ -76,11 +76,44 @@ Diagnostics Worker::check_families(const Layout& layout) const {
     return out;
 }
 
+const CheckResult& Worker::check_template(const ContentInput& content, const LayoutInput& layout) {
+    auto key = std::make_pair(static_cast<const void*>(&content), static_cast<const void*>(&layout));
+    auto it = m_template_checks.find(key);
+    if (it == m_template_checks.end()) {
+        CheckInput ci;
+        ci.doc = &content.doc;
+        ci.layout = &layout.layout;
+        ci.kind = content.kind.get();
+        ci.topic = content.topic.get();
+        ci.covers = [this](const std::string& f, char32_t c) { return m_fonts->covers(f, c); };
+        it = m_template_checks.emplace(key, check_document(ci)).first;
+    }
+    return it->second;
+}
+
 Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars) {
     Result<Pages> r;
+    for (const auto& d : check_template(content, layout).diagnostics) {
+        if (d.severity != Severity::note) {
+            r.diagnostics.push_back(d);
+        }
+    }
     auto resolved = resolve(content.doc, vars);
-    r.diagnostics = std::move(resolved.diagnostics);
+    for (auto& d : resolved.diagnostics) {
+        r.diagnostics.push_back(std::move(d));
+    }
     if (!resolved.value || has_errors(r.diagnostics)) {
+        return r;
+    }
+    CheckInput values;
+    values.doc = &*resolved.value;
+    values.layout = &layout.layout;
+    values.covers = [this](const std::string& f, char32_t c) { return m_fonts->covers(f, c); };
+    values.scope = CheckInput::Scope::record_values;
+    for (auto& d : check_document(values).diagnostics) {
+        r.diagnostics.push_back(std::move(d));
+    }
+    if (has_errors(r.diagnostics)) {
         return r;
     }
     TypesetInput in;

@@ -4,6 +4,7 @@
 
 #include "core/diagnostic.hpp"
 #include "pages/pages.hpp"
+#include "check/check.hpp"
 #include "pipeline/inputs.hpp"
 #include "render/cairo/render_cairo.hpp"
 #include "resolve/resolve.hpp"
@@ -28,8 +29,16 @@ public:
     /// Errors for font families the layout names that the font system does not have.
     Diagnostics check_families(const Layout& layout) const;
 
-    /// Resolves `vars` into the content and typesets it with the layout.
+    /// Resolves `vars` into the content, checks it (its kind's and topic's rules, the layout's,
+    /// the glyphs of the values) and typesets it. Any check error stops it: no pages.
     Result<Pages> typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars);
+
+    /// Every check on the content as written and the layout (cached per pair): what does not
+    /// depend on a record.
+    const CheckResult& check_template(const ContentInput& content, const LayoutInput& layout);
+
+    /// Whether `family` has a glyph for `cp`.
+    bool covers(const std::string& family, char32_t cp) { return m_fonts->covers(family, cp); }
 
     ParaCache& cache() { return m_cache; }
     CairoCache& cairo() { return m_cairo; }
@@ -37,7 +46,8 @@ public:
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
         : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)) {}
-    std::string m_hyphen_cache;  ///< file of the hyphenation cache, empty when there is no cache folder
+    std::string m_hyphen_cache;
+    std::map<std::pair<const void*, const void*>, CheckResult> m_template_checks;  ///< file of the hyphenation cache, empty when there is no cache folder
     std::unique_ptr<FontSystem> m_fonts;
     Hyphenator m_hyphenator;
     ParaCache m_cache;

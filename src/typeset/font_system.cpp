@@ -50,6 +50,11 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
 }
 
 FontSystem::~FontSystem() {
+    for (auto& [_, cs] : m_charsets) {
+        if (cs != nullptr) {
+            FcCharSetDestroy(cs);
+        }
+    }
     for (auto& [font, _] : m_ids) {
         g_object_unref(font);
     }
@@ -112,6 +117,29 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
     pango_font_description_free(desc);
     m_metrics.emplace(key, fm);
     return fm;
+}
+
+bool FontSystem::covers(const std::string& family, char32_t cp) {
+    auto it = m_charsets.find(family);
+    if (it == m_charsets.end()) {
+        FcCharSet* all = FcCharSetCreate();
+        for (FcSetName set : {FcSetSystem, FcSetApplication}) {
+            FcFontSet* fonts = FcConfigGetFonts(m_config, set);  // transfer none
+            for (int i = 0; fonts != nullptr && i < fonts->nfont; ++i) {
+                FcChar8* fam = nullptr;
+                FcCharSet* cs = nullptr;
+                bool match = false;
+                for (int k = 0; FcPatternGetString(fonts->fonts[i], FC_FAMILY, k, &fam) == FcResultMatch; ++k) {
+                    match = match || family == reinterpret_cast<const char*>(fam);
+                }
+                if (match && FcPatternGetCharSet(fonts->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch) {
+                    FcCharSetMerge(all, cs, nullptr);
+                }
+            }
+        }
+        it = m_charsets.emplace(family, all).first;
+    }
+    return FcCharSetHasChar(it->second, static_cast<FcChar32>(cp)) == FcTrue;
 }
 
 bool FontSystem::has_family(const std::string& family) const {

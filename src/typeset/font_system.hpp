@@ -13,6 +13,7 @@ typedef struct _PangoContext PangoContext;
 typedef struct _PangoFont PangoFont;
 typedef struct _PangoFontMap PangoFontMap;
 typedef struct _FcConfig FcConfig;
+typedef struct _FcCharSet FcCharSet;
 
 namespace handout {
 
@@ -43,6 +44,9 @@ public:
     /// Whether the private configuration knows this family.
     bool has_family(const std::string& family) const;
 
+    /// Whether any face of `family` has a glyph for `cp` (no fallback to other families).
+    bool covers(const std::string& family, char32_t cp);
+
 private:
     FontSystem() = default;
     FcConfig* m_config = nullptr;
@@ -51,6 +55,7 @@ private:
     std::map<PangoFont*, std::uint32_t> m_ids;  ///< holds a reference on each font
     std::vector<FontRef> m_fonts;
     std::map<std::string, FontMetrics> m_metrics;
+    std::map<std::string, FcCharSet*> m_charsets;  ///< owned: union of a family's faces
 };
 
 }  // namespace handout

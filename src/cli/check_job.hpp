@@ -1,0 +1,23 @@
+// cli: one `handout check` — every guardrail on a content file with a layout, as text or JSON.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace handout {
+
+struct CheckJob {
+    std::string content_path;
+    std::string layout_path;                                ///< empty = the default layout
+    std::vector<std::pair<std::string, std::string>> vars;  ///< when given, every variable must resolve
+    std::string data_path;
+    bool json = false;
+    bool strict = false;                                    ///< warnings fail too
+};
+
+/// Prints the findings (stderr for text, stdout for JSON); returns 0 clean, 1 errors (or
+/// warnings with --strict), 2 unusable input.
+int run_check(const CheckJob& job);
+
+}  // namespace handout
