@@ -4,6 +4,7 @@
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 #include <pango/pangofc-font.h>
+#include <harfbuzz/hb.h>
 
 #include <filesystem>
 
@@ -110,10 +111,27 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
     pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
     pango_font_description_set_weight(desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_style(desc, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    PangoFontMetrics* m = pango_context_get_metrics(m_context, desc, nullptr);
-    FontMetrics fm{pango_font_metrics_get_ascent(m) / double(PANGO_SCALE),
-                   pango_font_metrics_get_descent(m) / double(PANGO_SCALE)};
-    pango_font_metrics_unref(m);
+    // The font's own ascender and descender (hhea/OS2 via HarfBuzz): what
+    // pango_context_get_metrics() reports too, without laying out its sample text.
+    FontMetrics fm;
+    PangoFont* font = pango_font_map_load_font(m_font_map, m_context, desc);
+    if (font != nullptr) {
+        hb_font_t* hb = pango_font_get_hb_font(font);  // transfer none
+        hb_font_extents_t ext{};
+        int xs = 0, ys = 0;
+        hb_font_get_scale(hb, &xs, &ys);
+        if (hb_font_get_h_extents(hb, &ext) && ys != 0) {
+            fm.ascent = size * ext.ascender / ys;
+            fm.descent = size * -ext.descender / ys;
+        }
+        g_object_unref(font);
+    }
+    if (fm.ascent <= 0) {
+        PangoFontMetrics* m = pango_context_get_metrics(m_context, desc, nullptr);
+        fm = FontMetrics{pango_font_metrics_get_ascent(m) / double(PANGO_SCALE),
+                         pango_font_metrics_get_descent(m) / double(PANGO_SCALE)};
+        pango_font_metrics_unref(m);
+    }
     pango_font_description_free(desc);
     m_metrics.emplace(key, fm);
     return fm;
