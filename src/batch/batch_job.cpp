@@ -362,6 +362,36 @@ BatchOutcome run_batch(const BatchJob& job) {
         return fail(2);
     }
     remove_stale_temporaries(job.out_dir);
+
+    // The checks that do not depend on a record, once per content and layout: a sheet that
+    // fails them fails for every record, and is reported once, here, not once per row.
+    std::map<std::pair<std::string, std::string>, std::string> template_errors;
+    {
+        auto checker = Worker::create();
+        for (std::size_t i : mine) {
+            const Plan& p = plans[i];
+            auto key = std::make_pair(p.content_path, p.layout_path);
+            if (!p.error.empty() || template_errors.count(key) != 0 || !checker.value) {
+                continue;
+            }
+            const auto& c = contents.at(p.content_path);
+            const auto& l = layouts.at(p.layout_path);
+            if (!c.value || !l.value) {
+                template_errors[key] = "";
+                continue;
+            }
+            std::string first;
+            for (const auto& d : (*checker.value)->check_template(**c.value, **l.value).diagnostics) {
+                if (d.severity == Severity::error) {
+                    out.diagnostics.push_back(d);
+                    if (first.empty()) {
+                        first = p.content_path + " with " + p.layout_path + " fails its checks: " + d.message;
+                    }
+                }
+            }
+            template_errors[key] = first;
+        }
+    }
     StateJournal journal(job.out_dir, shard.shard->count > 1 ? ".handout-state-" + std::to_string(shard.shard->index) +
                                                                   "-of-" + std::to_string(shard.shard->count)
                                                             : std::string(".handout-state"));
@@ -422,6 +452,11 @@ BatchOutcome run_batch(const BatchJob& job) {
             }
             if (!layout.value) {
                 rr.error = "the layout file cannot be used: " + first_error(layout.diagnostics);
+                finish("failed");
+                continue;
+            }
+            if (const std::string& te = template_errors[{p.content_path, p.layout_path}]; !te.empty()) {
+                rr.error = te;
                 finish("failed");
                 continue;
             }

@@ -117,12 +117,20 @@ int main(int argc, char** argv) {
                                           : handout::BatchJob::Progress::automatic;
         handout::BatchOutcome outcome = handout::run_batch(batch);
         print(outcome.diagnostics);
-        // Failed records by row and id only: the messages carry no record values.
+        // Failed records by row and id only: the messages carry no record values. The report
+        // has them all; the terminal gets the first few.
+        std::size_t failed = 0;
         for (const auto& r : outcome.report.records) {
-            if (r.status == "failed" && !quiet) {
+            if (r.status != "failed" || quiet) {
+                continue;
+            }
+            if (++failed <= 20) {
                 std::cerr << "handout: row " << r.row << (r.id.empty() ? "" : " (id " + r.id + ")") << " failed: " << r.error
                           << "\n";
             }
+        }
+        if (failed > 20) {
+            std::cerr << "handout: … and " << failed - 20 << " more failed records (see the report)\n";
         }
         if (!outcome.report_written.empty() && !quiet) {
             std::cerr << "handout: report: " << outcome.report_written << "\n";
