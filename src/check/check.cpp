@@ -116,8 +116,11 @@ private:
             } else if (const auto* t = std::get_if<Table>(&b.v)) {
                 for (std::size_t r = 0; r < t->rows.size(); ++r) {
                     for (const auto& cell : t->rows[r]) {
-                        // Header cells are labels, not sentences.
-                        m_blocks.push_back(block_of(cell, current_section(open), r > 0));
+                        // Header cells and one- or two-word cells are labels, not sentences.
+                        TextBlock tb = block_of(cell, current_section(open), r > 0);
+                        std::size_t spaces = static_cast<std::size_t>(std::count(tb.text.begin(), tb.text.end(), ' '));
+                        tb.prose = tb.prose && spaces >= 2;
+                        m_blocks.push_back(std::move(tb));
                     }
                 }
             } else if (const auto* d = std::get_if<Div>(&b.v)) {
@@ -264,54 +267,29 @@ private:
             return;
         }
         std::set<std::string> reported;
-        std::function<void(const Blocks&)> walk = [&](const Blocks& bs) {
-            auto spans = [&](const Spans& ss) {
-                for (const auto& s : ss) {
-                    if (s.kind != Span::Kind::variable || reported.count(s.text) != 0) {
-                        continue;
-                    }
-                    const auto& allowed = m_in.kind->variables;
-                    if (std::find(allowed.begin(), allowed.end(), s.text) == allowed.end()) {
-                        reported.insert(s.text);
-                        std::vector<std::string> hints;
-                        std::string near = nearest(s.text, allowed);
-                        if (!near.empty()) {
-                            hints.push_back("did you mean `{{" + near + "}}`?");
-                        }
-                        std::string list;
-                        for (const auto& a : allowed) {
-                            list += (list.empty() ? "" : ", ") + a;
-                        }
-                        hints.push_back(m_in.kind->source->path + " allows: " + list);
-                        m_result.diagnostics.push_back(
-                            error_at(m_file, s.offset, "variable `" + s.text + "` is not one a " + m_in.kind->name + " sheet may use", hints));
-                    }
+        for_each_spans(m_doc.blocks, [&](const Spans& ss, bool) {
+            for (const auto& s : ss) {
+                if (s.kind != Span::Kind::variable || reported.count(s.text) != 0) {
+                    continue;
                 }
-            };
-            for (const auto& b : bs) {
-                std::visit(
-                    [&](const auto& x) {
-                        using T = std::decay_t<decltype(x)>;
-                        if constexpr (std::is_same_v<T, Paragraph> || std::is_same_v<T, Heading>) {
-                            spans(x.spans);
-                        } else if constexpr (std::is_same_v<T, List>) {
-                            for (const auto& item : x.items) {
-                                walk(item.blocks);
-                            }
-                        } else if constexpr (std::is_same_v<T, Table>) {
-                            for (const auto& row : x.rows) {
-                                for (const auto& cell : row) {
-                                    spans(cell);
-                                }
-                            }
-                        } else if constexpr (std::is_same_v<T, Div>) {
-                            walk(x.blocks);
-                        }
-                    },
-                    b.v);
+                const auto& allowed = m_in.kind->variables;
+                if (std::find(allowed.begin(), allowed.end(), s.text) == allowed.end()) {
+                    reported.insert(s.text);
+                    std::vector<std::string> hints;
+                    std::string near = nearest(s.text, allowed);
+                    if (!near.empty()) {
+                        hints.push_back("did you mean `{{" + near + "}}`?");
+                    }
+                    std::string list;
+                    for (const auto& a : allowed) {
+                        list += (list.empty() ? "" : ", ") + a;
+                    }
+                    hints.push_back(m_in.kind->source->path + " allows: " + list);
+                    m_result.diagnostics.push_back(
+                        error_at(m_file, s.offset, "variable `" + s.text + "` is not one a " + m_in.kind->name + " sheet may use", hints));
+                }
             }
-        };
-        walk(m_doc.blocks);
+        });
     }
 
     // ---- 4. glyph coverage ----
@@ -366,40 +344,13 @@ private:
             std::size_t at = m_file->text.find(m_doc.meta.title);
             check_text(m_doc.meta.title, at == std::string::npos ? 0 : at, false, true);
         }
-        std::function<void(const Blocks&)> walk = [&](const Blocks& bs) {
-            auto spans = [&](const Spans& ss, bool heading) {
-                for (const auto& s : ss) {
-                    if (s.kind == Span::Kind::text && (s.personal || !values_only)) {
-                        check_text(s.text, s.offset, (s.style & style_code) != 0, heading);
-                    }
+        for_each_spans(m_doc.blocks, [&](const Spans& ss, bool heading) {
+            for (const auto& s : ss) {
+                if (s.kind == Span::Kind::text && (s.personal || !values_only)) {
+                    check_text(s.text, s.offset, (s.style & style_code) != 0, heading);
                 }
-            };
-            for (const auto& b : bs) {
-                std::visit(
-                    [&](const auto& x) {
-                        using T = std::decay_t<decltype(x)>;
-                        if constexpr (std::is_same_v<T, Paragraph>) {
-                            spans(x.spans, false);
-                        } else if constexpr (std::is_same_v<T, Heading>) {
-                            spans(x.spans, true);
-                        } else if constexpr (std::is_same_v<T, List>) {
-                            for (const auto& item : x.items) {
-                                walk(item.blocks);
-                            }
-                        } else if constexpr (std::is_same_v<T, Table>) {
-                            for (const auto& row : x.rows) {
-                                for (const auto& cell : row) {
-                                    spans(cell, false);
-                                }
-                            }
-                        } else if constexpr (std::is_same_v<T, Div>) {
-                            walk(x.blocks);
-                        }
-                    },
-                    b.v);
             }
-        };
-        walk(m_doc.blocks);
+        });
     }
 
     // ---- 2. readability ----

@@ -187,10 +187,12 @@ double TextStats::smog() const {
 }
 
 double TextStats::fernandez_huerta() const {
-    if (words == 0) {
+    if (words == 0 || sentences == 0) {
         return 100;
     }
-    return 206.84 - 0.60 * (100.0 * syllables / words) - 1.02 * (100.0 * sentences / words);
+    // L = 206.84 − 0.60·P − 1.02·F, P syllables per 100 words, F words per sentence (the
+    // reading that makes longer sentences harder, as in Flesch's formula it adapts).
+    return 206.84 - 0.60 * (100.0 * syllables / words) - 1.02 * (static_cast<double>(words) / sentences);
 }
 
 std::vector<Sentence> split_sentences(std::string_view text, std::string_view lang) {

@@ -18,7 +18,7 @@ struct TextStats {
     void add(const TextStats& o);
     double flesch_kincaid() const;   ///< US school grade
     double smog() const;             ///< US school grade
-    double fernandez_huerta() const; ///< ease 0–100, higher is easier
+    double fernandez_huerta() const; ///< ease 0–100, higher is easier (F read as words per sentence)
 };
 
 struct Sentence {

@@ -98,14 +98,8 @@ int main(int argc, char** argv) {
         return handout::run_check(check);
     }
     if (*render) {
-        for (const auto& v : var_args) {
-            auto eq = v.find('=');
-            if (eq == std::string::npos || eq == 0) {
-                std::cerr << "handout: error: --var `" << v.substr(0, v.find('=')) << "` needs the form NAME=VALUE\n"
-                          << "  hint: e.g. --var patient.name=\"Ana Ruiz\"\n";
-                return 2;
-            }
-            job.vars.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        if (!split_vars(var_args, job.vars)) {
+            return 2;
         }
         handout::RenderOutcome outcome = handout::run_render(job);
         print(outcome.diagnostics);

@@ -37,25 +37,29 @@ void collect(const Spans& spans, std::vector<std::string>& out) {
     }
 }
 
-void collect(const Blocks& blocks, std::vector<std::string>& out) {
-    for (const auto& b : blocks) {
+/// One walk for both constnesses.
+template <typename B, typename F>
+void walk(B& blocks, const F& fn) {
+    for (auto& b : blocks) {
         std::visit(
-            [&](const auto& x) {
+            [&](auto& x) {
                 using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, Paragraph> || std::is_same_v<T, Heading>) {
-                    collect(x.spans, out);
+                if constexpr (std::is_same_v<T, Paragraph>) {
+                    fn(x.spans, false);
+                } else if constexpr (std::is_same_v<T, Heading>) {
+                    fn(x.spans, true);
                 } else if constexpr (std::is_same_v<T, List>) {
-                    for (const auto& item : x.items) {
-                        collect(item.blocks, out);
+                    for (auto& item : x.items) {
+                        walk(item.blocks, fn);
                     }
                 } else if constexpr (std::is_same_v<T, Table>) {
-                    for (const auto& row : x.rows) {
-                        for (const auto& cell : row) {
-                            collect(cell, out);
+                    for (auto& row : x.rows) {
+                        for (auto& cell : row) {
+                            fn(cell, false);
                         }
                     }
                 } else if constexpr (std::is_same_v<T, Div>) {
-                    collect(x.blocks, out);
+                    walk(x.blocks, fn);
                 }
             },
             b.v);
@@ -64,9 +68,17 @@ void collect(const Blocks& blocks, std::vector<std::string>& out) {
 
 }  // namespace
 
+void for_each_spans(const Blocks& blocks, const std::function<void(const Spans&, bool)>& fn) {
+    walk(blocks, fn);
+}
+
+void for_each_spans(Blocks& blocks, const std::function<void(Spans&, bool)>& fn) {
+    walk(blocks, fn);
+}
+
 std::vector<std::string> variables_used(const Document& doc) {
     std::vector<std::string> out;
-    collect(doc.blocks, out);
+    for_each_spans(doc.blocks, [&](const Spans& spans, bool) { collect(spans, out); });
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "core/source_file.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -107,6 +108,11 @@ struct Document {
     Meta meta;
     Blocks blocks;
 };
+
+/// Calls fn on every run of inline content in reading order — paragraphs, headings (heading =
+/// true), table cells, and the blocks inside list items and divs.
+void for_each_spans(const Blocks& blocks, const std::function<void(const Spans&, bool heading)>& fn);
+void for_each_spans(Blocks& blocks, const std::function<void(Spans&, bool heading)>& fn);
 
 /// Every variable name the document uses, in order of first use.
 std::vector<std::string> variables_used(const Document& doc);

@@ -123,31 +123,6 @@ Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Di
     return out;
 }
 
-void resolve_blocks(Blocks& blocks, const Vars& vars, const SourcePtr& file, Diagnostics& diags) {
-    for (auto& b : blocks) {
-        std::visit(
-            [&](auto& x) {
-                using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, Paragraph> || std::is_same_v<T, Heading>) {
-                    x.spans = resolve_spans(x.spans, vars, file, diags);
-                } else if constexpr (std::is_same_v<T, List>) {
-                    for (auto& item : x.items) {
-                        resolve_blocks(item.blocks, vars, file, diags);
-                    }
-                } else if constexpr (std::is_same_v<T, Table>) {
-                    for (auto& row : x.rows) {
-                        for (auto& cell : row) {
-                            cell = resolve_spans(cell, vars, file, diags);
-                        }
-                    }
-                } else if constexpr (std::is_same_v<T, Div>) {
-                    resolve_blocks(x.blocks, vars, file, diags);
-                }
-            },
-            b.v);
-    }
-}
-
 }  // namespace
 
 std::optional<std::size_t> flatten_json(std::string_view text, Vars& out, std::string* what) {
@@ -186,7 +161,7 @@ Result<Vars> vars_from_json(SourcePtr file) {
 Result<Document> resolve(const Document& doc, const Vars& vars) {
     Result<Document> r;
     Document out = doc;
-    resolve_blocks(out.blocks, vars, doc.source, r.diagnostics);
+    for_each_spans(out.blocks, [&](Spans& spans, bool) { spans = resolve_spans(spans, vars, doc.source, r.diagnostics); });
     r.value = std::move(out);
     return r;
 }
