@@ -9,6 +9,11 @@ for layout in letter a4 large-print; do
   "$bin" render content/ketamine-consent.md -l "layouts/$layout.toml" --data samples/patient.json \
     -o "samples/ketamine-consent-$layout.pdf"
 done
+for layout in letter a4; do
+  "$bin" render content/ketamine-infusion.es.md -l "layouts/$layout.toml" -o "samples/ketamine-infusion-es-$layout.pdf"
+  "$bin" render content/ketamine-consent.es.md -l "layouts/$layout.toml" --data samples/patient-es.json \
+    -o "samples/ketamine-consent-es-$layout.pdf"
+done
 "$bin" render content/ketamine-infusion.md -l layouts/letter.toml --format png --dpi 70 -o samples/preview/ketamine-infusion
 for f in samples/*.pdf; do
   printf '%-45s %6s bytes  %s pages\n' "$f" "$(stat -c %s "$f")" "$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')"

@@ -506,7 +506,9 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
     const double small = std::max(m_l.min_body_size, size * 0.75);
     const double gap = 14;
     const double fields[3] = {0.42, 0.38, 0.20};
-    const char* captions[3] = {"Name (print)", "Signature", "Date"};
+    const bool es = m_in.doc->meta.lang.rfind("es", 0) == 0;
+    const char* captions[3] = {es ? "Nombre (en letra de molde)" : "Name (print)", es ? "Firma" : "Signature",
+                               es ? "Fecha" : "Date"};
     for (std::size_t i = 0; i < roles.size(); ++i) {
         Slice s;
         s.space_before = i == 0 ? space_before : size * 0.5;
@@ -692,9 +694,12 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
     const Meta& meta = m_in.doc->meta;
     std::string page = std::to_string(page_index + 1);
     std::string pages = std::to_string(m_pages.pages.size());
+    // "Page 1 of 2" in the document's language.
+    std::string page_of = (meta.lang.rfind("es", 0) == 0 ? "Página " + page + " de " : "Page " + page + " of ") + pages;
     auto lookup = [&](std::string_view name) -> const std::string* {
         if (name == "page") return &page;
         if (name == "pages") return &pages;
+        if (name == "page_of") return &page_of;
         if (name == "title") return &meta.title;
         if (name == "revision") return &meta.revision;
         if (name == "author") return &meta.author;
