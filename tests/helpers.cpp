@@ -1,5 +1,9 @@
 #include "helpers.hpp"
 
+#include "check/kind.hpp"
+#include "content/parse_content.hpp"
+#include "layout/parse_layout.hpp"
+
 #include <poppler.h>
 
 #include <spawn.h>
@@ -14,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -61,6 +66,42 @@ bool has_hint(const handout::Diagnostic& d, std::string_view needle) {
         }
     }
     return false;
+}
+
+std::string pos_in(std::string_view text, std::string_view needle) {
+    std::size_t at = text.find(needle);
+    if (at == std::string_view::npos) {
+        return "?:?";
+    }
+    handout::LineCol lc = handout::line_col(text, at);
+    return std::to_string(lc.line) + ":" + std::to_string(lc.col);
+}
+
+std::string replace_once(std::string text, std::string_view from, std::string_view to) {
+    std::size_t at = text.find(from);
+    if (at == std::string::npos) {
+        throw std::runtime_error("replace_once: `" + std::string(from) + "` does not occur");
+    }
+    text.replace(at, from.size(), to);
+    return text;
+}
+
+std::string cut(std::string text, std::string_view begin, std::string_view end) {
+    std::size_t b = text.find(begin);
+    std::size_t e = b == std::string::npos ? b : text.find(end, b + begin.size());
+    if (b == std::string::npos || e == std::string::npos) {
+        throw std::runtime_error("cut: `" + std::string(begin) + "` … `" + std::string(end) + "` does not occur");
+    }
+    text.erase(b, e + end.size() - b);
+    return text;
+}
+
+std::size_t count_diags(const handout::Diagnostics& ds, std::string_view needle) {
+    std::size_t n = 0;
+    for (const auto& d : ds) {
+        n += d.message.find(needle) != std::string::npos ? 1 : 0;
+    }
+    return n;
 }
 
 std::string read_file(const std::string& path) {
@@ -279,6 +320,49 @@ std::string lower(std::string_view s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return out;
+}
+
+// ---- check ---------------------------------------------------------------------------------
+
+handout::CheckResult check_text(const std::string& markdown, const CheckOptions& options) {
+    auto doc = handout::parse_content(source(markdown, options.path));
+    if (!doc.ok()) {
+        throw std::runtime_error("check_text: the content does not parse:\n" + describe(doc.diagnostics));
+    }
+    auto rules = [](const std::string& text, const std::string& path, const std::string& name) -> std::optional<handout::Kind> {
+        auto k = handout::parse_kind(source(text, path), name);
+        if (!k.ok()) {
+            throw std::runtime_error("check_text: " + path + " does not parse:\n" + describe(k.diagnostics));
+        }
+        return std::move(*k.value);
+    };
+    const handout::Meta& meta = doc.value->meta;
+    std::optional<handout::Kind> kind, topic;
+    if (!options.kind_toml.empty()) {
+        kind = rules(options.kind_toml, "kind.toml", meta.kind);
+    } else if (std::string path = "kinds/" + meta.kind + ".toml"; exists(path)) {
+        kind = rules(read_file(path), path, meta.kind);
+    }
+    if (!options.topic_toml.empty()) {
+        topic = rules(options.topic_toml, "topic.toml", meta.topic);
+    } else if (std::string path = "kinds/topics/" + meta.topic + ".toml"; !meta.topic.empty() && exists(path)) {
+        topic = rules(read_file(path), path, meta.topic);
+    }
+    std::optional<handout::Layout> layout;
+    if (!options.layout_toml.empty()) {
+        auto l = handout::parse_layout(source(options.layout_toml, "layout.toml"));
+        if (!l.ok()) {
+            throw std::runtime_error("check_text: the layout does not parse:\n" + describe(l.diagnostics));
+        }
+        layout = std::move(*l.value);
+    }
+    handout::CheckInput in;
+    in.doc = &*doc.value;
+    in.layout = layout ? &*layout : nullptr;
+    in.kind = kind ? &*kind : nullptr;
+    in.topic = topic ? &*topic : nullptr;
+    in.covers = options.covers;
+    return handout::check_document(in);
 }
 
 // ---- poppler-glib ------------------------------------------------------------------------

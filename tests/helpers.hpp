@@ -2,12 +2,14 @@
 // temp folders, files, and reading PDFs back through poppler-glib.
 #pragma once
 
+#include "check/check.hpp"
 #include "core/diagnostic.hpp"
 #include "core/source_file.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +43,21 @@ const handout::Diagnostic* find_diag(const handout::Diagnostics& ds, std::string
 
 /// Whether any hint of `d` contains `needle`.
 bool has_hint(const handout::Diagnostic& d, std::string_view needle);
+
+/// "line:col" (column in characters) of the first occurrence of `needle` in `text`, or "?:?"
+/// when it does not occur: what a diagnostic pointing at `needle` must say.
+std::string pos_in(std::string_view text, std::string_view needle);
+
+/// `text` with the first occurrence of `from` replaced by `to`; throws when `from` does not
+/// occur (so a test built on shipped content fails loudly when that content changes).
+std::string replace_once(std::string text, std::string_view from, std::string_view to);
+
+/// `text` without the part from the first `begin` through the first `end` after it; throws
+/// when either does not occur.
+std::string cut(std::string text, std::string_view begin, std::string_view end);
+
+/// The number of diagnostics whose message contains `needle`.
+std::size_t count_diags(const handout::Diagnostics& ds, std::string_view needle);
 
 /// Whole file as bytes; empty string when it cannot be read.
 std::string read_file(const std::string& path);
@@ -111,6 +128,20 @@ std::vector<std::string> list_files(const std::string& dir);
 /// Collapses runs of whitespace (including line breaks) to one space and trims.
 std::string normalize_space(std::string_view s);
 std::string lower(std::string_view s);
+
+// ---- check ---------------------------------------------------------------------------------
+
+struct CheckOptions {
+    std::string layout_toml;  ///< the layout file's text (as `layout.toml`); empty: no layout, so no page or glyph rules
+    std::string kind_toml;    ///< the kind file's text (as `kind.toml`); empty: kinds/KIND.toml as the front matter names it
+    std::string topic_toml;   ///< the topic file's text (as `topic.toml`); empty: kinds/topics/TOPIC.toml when named
+    std::function<bool(const std::string& family, char32_t cp)> covers;  ///< null: no glyph rule
+    std::string path = "sheet.md";  ///< the content's file name in messages
+};
+
+/// check_document on `markdown`, held to its kind and topic (read from kinds/ under the working
+/// directory unless given) and the layout. Throws when the content, kind or layout does not parse.
+handout::CheckResult check_text(const std::string& markdown, const CheckOptions& options = {});
 
 // ---- poppler-glib ------------------------------------------------------------------------
 

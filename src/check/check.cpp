@@ -46,6 +46,12 @@ std::string fmt(double v) {
     return b;
 }
 
+std::string fmt2(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", std::floor(v * 100) / 100);  // never rounds up to a passing value
+    return b;
+}
+
 std::string casefold(std::string_view s) {
     char* f = g_utf8_casefold(s.data(), static_cast<gssize>(s.size()));
     std::string out(f);
@@ -306,7 +312,9 @@ private:
         }
         std::set<char32_t> reported;
         const bool values_only = m_in.scope == CheckInput::Scope::record_values;
-        auto check_text = [&](std::string_view text, std::size_t offset, bool code, bool heading) {
+        // A record's value is reported at the variable that holds it: where in the value the
+        // character sits would hint at the value itself.
+        auto check_text = [&](std::string_view text, std::size_t offset, bool code, bool heading, bool value) {
             const auto& chain = code ? code_chain : text_chain;
             const char* p = text.data();
             const char* end = text.data() + text.size();
@@ -316,7 +324,7 @@ private:
                     ++p;
                     continue;
                 }
-                std::size_t at = offset + static_cast<std::size_t>(p - text.data());
+                std::size_t at = value ? offset : offset + static_cast<std::size_t>(p - text.data());
                 p = g_utf8_next_char(p);
                 // Spaces, controls, soft hyphens and joiners draw nothing.
                 if (g_unichar_isspace(c) || g_unichar_iscntrl(c) || c == 0xAD || c == 0x200B || c == 0x200C ||
@@ -342,12 +350,12 @@ private:
         };
         if (!values_only) {
             std::size_t at = m_file->text.find(m_doc.meta.title);
-            check_text(m_doc.meta.title, at == std::string::npos ? 0 : at, false, true);
+            check_text(m_doc.meta.title, at == std::string::npos ? 0 : at, false, true, false);
         }
         for_each_spans(m_doc.blocks, [&](const Spans& ss, bool heading) {
             for (const auto& s : ss) {
                 if (s.kind == Span::Kind::text && (s.personal || !values_only)) {
-                    check_text(s.text, s.offset, (s.style & style_code) != 0, heading);
+                    check_text(s.text, s.offset, (s.style & style_code) != 0, heading, s.personal);
                 }
             }
         });
@@ -360,6 +368,7 @@ private:
         const bool es = rep.lang.substr(0, 2) == "es";
         std::vector<TextStats> per_section(m_sections.size());
         TextStats intro;
+        std::vector<std::pair<int, HardSentence>> all;  // every sentence with its section
         for (const auto& b : m_blocks) {
             if (!b.prose) {
                 continue;
@@ -375,12 +384,12 @@ private:
                     intro.add(s.stats);
                 }
                 double grade = es ? 100 - s.stats.fernandez_huerta() : s.stats.flesch_kincaid();
-                rep.hardest.push_back(HardSentence{b.source(s.begin), b.text.substr(s.begin, s.end - s.begin), grade});
+                all.emplace_back(b.section, HardSentence{b.source(s.begin), b.text.substr(s.begin, s.end - s.begin), grade});
             }
         }
-        std::stable_sort(rep.hardest.begin(), rep.hardest.end(), [](const HardSentence& a, const HardSentence& b) { return a.grade > b.grade; });
-        if (rep.hardest.size() > 5) {
-            rep.hardest.resize(5);
+        std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second.grade > b.second.grade; });
+        for (std::size_t i = 0; i < all.size() && i < 5; ++i) {
+            rep.hardest.push_back(all[i].second);
         }
         if (intro.words > 0) {
             rep.sections.push_back(SectionReadability{"(opening)", 0, intro});
@@ -393,7 +402,8 @@ private:
         }
         ReadabilityLimits lim = m_in.kind != nullptr ? m_in.kind->readability : ReadabilityLimits{};
         std::string rules = m_in.kind != nullptr && m_in.kind->source ? m_in.kind->source->path : "the default limits";
-        auto judge = [&](const TextStats& st, std::size_t offset, const std::string& what) {
+        // section: index into m_sections, -1 for text before the first heading, -2 for the whole document.
+        auto judge = [&](const TextStats& st, std::size_t offset, const std::string& what, int section) {
             // Short passages give wild grades: judge sections of 30 words or more, and the document.
             if (st.words < 30 && what != "the document") {
                 return;
@@ -415,15 +425,17 @@ private:
                 } else if (grade > lim.warn_grade) {
                     sev = Severity::warning;
                 }
-                msg = what + " reads at grade " + fmt(grade) + " (Flesch–Kincaid; SMOG " + fmt(st.smog()) + "); the limit is grade " +
-                      fmt(lim.warn_grade);
+                msg = what + " reads at grade " + fmt(grade) + " (Flesch–Kincaid; SMOG " + fmt(st.smog()) + "); " +
+                      (sev == Severity::error ? "the most allowed is grade " + fmt(lim.max_grade)
+                                              : "patient text should stay at grade " + fmt(lim.warn_grade) + " or below");
             }
             if (sev == Severity::note) {
                 return;
             }
             std::vector<std::string> hints{"shorter sentences and everyday words bring it down (" + rules + ")"};
-            for (const auto& h : rep.hardest) {
-                if (h.offset >= offset && hints.size() < 4) {
+            for (const auto& [sec, h] : all) {
+                bool mine = section == -2 || sec == section;
+                if (mine && hints.size() < 4) {
                     LineCol lc = line_col(m_file->text, h.offset);
                     hints.push_back("hard sentence at line " + std::to_string(lc.line) + ": \"" + h.text.substr(0, 90) +
                                     (h.text.size() > 90 ? "…" : "") + "\"");
@@ -431,9 +443,15 @@ private:
             }
             m_result.diagnostics.push_back(Diagnostic{sev, m_file, offset, msg, hints});
         };
-        judge(rep.document, kind_line(), "the document");
-        for (const auto& s : rep.sections) {
-            judge(s.stats, s.offset, "section " + s.id);
+        judge(rep.document, kind_line(), "the document", -2);
+        if (intro.words > 0) {
+            judge(intro, 0, "the opening", -1);
+        }
+        for (std::size_t i = 0; i < m_sections.size(); ++i) {
+            if (per_section[i].words > 0) {
+                judge(per_section[i], m_sections[i].offset,
+                      "section " + (m_sections[i].id.empty() ? m_sections[i].title : "#" + m_sections[i].id), static_cast<int>(i));
+            }
         }
     }
 
@@ -462,7 +480,7 @@ private:
             double ratio = contrast_ratio(fg, bg);
             if (ratio + 1e-9 < need) {
                 m_result.diagnostics.push_back(error_at(l.source, l.offset_of_key(key),
-                                                        what + " has a contrast of " + fmt(ratio) + ":1; it needs " + fmt(need) + ":1",
+                                                        what + " has a contrast of " + fmt2(ratio) + ":1; it needs " + fmt(need) + ":1",
                                                         {"darken the text colour or lighten its background"}));
             }
         };

@@ -810,8 +810,7 @@ Result<Pages> typeset(const TypesetInput& in) {
         return r;
     }
     // Too long: shrink the text half a point at a time, never below the layout's minimum.
-    std::size_t at = l.source ? l.source->text.find("max_pages") : 0;
-    at = at == std::string::npos ? 0 : at;
+    std::size_t at = l.offset_of_key("page.max_pages");
     const std::size_t natural_pages = r.value->pages.size();
     Layout smaller = l;
     TypesetInput in2 = in;
