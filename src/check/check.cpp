@@ -376,10 +376,8 @@ private:
             for (const auto& s : split_sentences(b.text, rep.lang)) {
                 rep.document.add(s.stats);
                 if (b.section >= 0) {
+                    // A section's grade is its own text's; its subsections are judged on their own.
                     per_section[static_cast<std::size_t>(b.section)].add(s.stats);
-                    for (int p : m_sections[static_cast<std::size_t>(b.section)].parents) {
-                        (void)p;  // a section's grade is its own text's; parents are not re-counted
-                    }
                 } else {
                     intro.add(s.stats);
                 }
