@@ -390,7 +390,14 @@ private:
             rep.hardest.push_back(all[i].second);
         }
         if (intro.words > 0) {
-            rep.sections.push_back(SectionReadability{"(opening)", 0, intro});
+            std::size_t opening = 0;
+            for (const auto& b : m_blocks) {
+                if (b.section < 0 && b.prose && !b.map.empty()) {
+                    opening = b.map.front().second;
+                    break;
+                }
+            }
+            rep.sections.push_back(SectionReadability{"(opening)", opening, intro});
         }
         for (std::size_t i = 0; i < m_sections.size(); ++i) {
             if (per_section[i].words > 0) {
@@ -443,7 +450,7 @@ private:
         };
         judge(rep.document, kind_line(), "the document", -2);
         if (intro.words > 0) {
-            judge(intro, 0, "the opening", -1);
+            judge(intro, rep.sections.front().offset, "the opening", -1);
         }
         for (std::size_t i = 0; i < m_sections.size(); ++i) {
             if (per_section[i].words > 0) {
