@@ -3,9 +3,13 @@
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
 
+#include <harfbuzz/hb.h>
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <cstring>
 
 namespace handout {
@@ -119,7 +123,10 @@ double pt(int pango_units) {
 }
 
 /// Converts one Pango run into a GlyphRun; x is the run's left edge in pt from the line start.
-GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x) {
+/// Converts the glyphs of one Pango run whose clusters start in [lo, hi) into a GlyphRun;
+/// x is the left edge of the first of them, in pt from the line start.
+GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x, std::size_t lo = 0,
+                     std::size_t hi = std::string::npos) {
     PangoItem* item = run->item;
     PangoGlyphString* gs = run->glyphs;
     GlyphRun out;
@@ -129,8 +136,8 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     out.size = pango_font_description_get_size(d) / double(PANGO_SCALE);
     pango_font_description_free(d);
 
-    const auto item_begin = static_cast<std::size_t>(item->offset);
-    const auto item_end = item_begin + static_cast<std::size_t>(item->length);
+    const auto item_begin = std::max(static_cast<std::size_t>(item->offset), lo);
+    const auto item_end = std::min(static_cast<std::size_t>(item->offset) + static_cast<std::size_t>(item->length), hi);
     for (const auto& piece : p.pieces) {
         if (item_begin >= piece.begin && item_begin < piece.end) {
             out.source = piece.source + (item_begin - piece.begin);
@@ -138,14 +145,18 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
         }
     }
     double pending = 0;  // advance of dropped glyphs, added to the next glyph's offset
+    const auto item_offset = static_cast<std::size_t>(item->offset);
     for (int j = 0; j < gs->num_glyphs; ++j) {
         const PangoGlyphInfo& gi = gs->glyphs[j];
-        std::size_t cb = item_begin + static_cast<std::size_t>(gs->log_clusters[j]);
-        bool same_cluster = j > 0 && gs->log_clusters[j] == gs->log_clusters[j - 1];
+        std::size_t cb = item_offset + static_cast<std::size_t>(gs->log_clusters[j]);
+        if (cb < item_begin || cb >= item_end) {
+            continue;
+        }
+        bool same_cluster = j > 0 && gs->log_clusters[j] == gs->log_clusters[j - 1] && !out.glyphs.empty();
         std::size_t ce = item_end;
         for (int k = j + 1; k < gs->num_glyphs; ++k) {
             if (gs->log_clusters[k] != gs->log_clusters[j]) {
-                ce = item_begin + static_cast<std::size_t>(gs->log_clusters[k]);
+                ce = std::min(item_end, item_offset + static_cast<std::size_t>(gs->log_clusters[k]));
                 break;
             }
         }
@@ -240,6 +251,288 @@ void fit_line(LineBox& lb, double width) {
 
 }  // namespace
 
+namespace {
+
+/// The link (if any) a Pango run belongs to, and the run's colour.
+const Prepared::Piece* link_of(const Prepared& p, const PangoItem* item) {
+    std::size_t ib = static_cast<std::size_t>(item->offset);
+    for (const auto& piece : p.pieces) {
+        if (!piece.link.empty() && ib >= piece.begin && ib < piece.end) {
+            return &piece;
+        }
+    }
+    return nullptr;
+}
+
+/// Adds a converted run to the line (a run with no glyphs gives its text to the one before).
+void add_run(LineBox& lb, std::vector<const Prepared::Piece*>& links, GlyphRun gr, const Prepared::Piece* link,
+             const ParaStyle& style) {
+    gr.color = link != nullptr ? style.link_color : style.color;
+    if (!gr.glyphs.empty()) {
+        lb.runs.push_back(std::move(gr));
+        links.push_back(link);
+    } else if (!gr.text.empty() && !lb.runs.empty()) {
+        lb.runs.back().text += gr.text;
+    }
+}
+
+/// Link areas and underlines from the line's final glyph positions.
+void decorate(LineBox& lb, const std::vector<const Prepared::Piece*>& links, const ParaStyle& style, const FontMetrics& m) {
+    for (std::size_t k = 0; k < lb.runs.size(); ++k) {
+        if (links[k] == nullptr) {
+            continue;
+        }
+        const GlyphRun& gr = lb.runs[k];
+        double rx = gr.origin.x;
+        double run_width = 0;
+        for (const auto& g : gr.glyphs) {
+            run_width += g.advance;
+        }
+        double top = -(m.ascent + 1), h = m.ascent + m.descent + 2;
+        const std::string& uri = links[k]->link;
+        if (!lb.links.empty() && lb.links.back().uri == uri && std::abs(lb.links.back().rect.x + lb.links.back().rect.w - rx) < 0.01) {
+            lb.links.back().rect.w += run_width;
+        } else {
+            lb.links.push_back(Link{Rect{rx, top, run_width, h}, uri});
+        }
+        if (style.link_underline) {
+            double uy = style.size * 0.13;
+            // Trailing blanks are not underlined.
+            double w = run_width;
+            std::size_t last = gr.glyphs.back().cluster;
+            if (gr.text.compare(last, std::string::npos, " ") == 0) {
+                w -= gr.glyphs.back().advance;
+            }
+            lb.underlines.push_back(Rule{{rx, uy}, {rx + w, uy}, style.size * 0.06, style.link_color});
+        }
+    }
+}
+
+/// Total-fit line breaking (Knuth–Plass, as TeX and Typst do) over one shaping of the whole
+/// paragraph: break opportunities from Pango's log attributes (spaces, soft hyphens), widths
+/// from the shaped glyphs, then justification by setting each line's spaces. Returns nothing
+/// when it cannot help (right-to-left text, forced breaks, a word wider than the measure):
+/// the caller then breaks greedily.
+std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width,
+                                 const FontMetrics& m, const ParaBox& metrics_only) {
+    if (p.text.find("\xE2\x80\xA8") != std::string::npos || width <= 0) {
+        return std::nullopt;
+    }
+    LayoutPtr layout = make_layout(fs, p, style, -1);
+    if (pango_layout_get_line_count(layout.get()) != 1) {
+        return std::nullopt;
+    }
+    PangoLayoutLine* line = pango_layout_get_line_readonly(layout.get(), 0);
+    struct RunAt {
+        PangoGlyphItem* run;
+        std::size_t begin, end;  ///< bytes
+    };
+    std::vector<RunAt> runs;
+    std::vector<std::pair<std::size_t, double>> starts;  // cluster start byte → x, ascending
+    double x = 0;
+    for (GSList* r = line->runs; r != nullptr; r = r->next) {
+        auto* run = static_cast<PangoGlyphItem*>(r->data);
+        if (run->item->analysis.level % 2 != 0) {
+            return std::nullopt;
+        }
+        auto ib = static_cast<std::size_t>(run->item->offset);
+        runs.push_back({run, ib, ib + static_cast<std::size_t>(run->item->length)});
+        const PangoGlyphString* gs = run->glyphs;
+        for (int j = 0; j < gs->num_glyphs; ++j) {
+            if (j == 0 || gs->log_clusters[j] != gs->log_clusters[j - 1]) {
+                starts.emplace_back(ib + static_cast<std::size_t>(gs->log_clusters[j]), x);
+            }
+            x += pt(gs->glyphs[j].geometry.width);
+        }
+    }
+    const double total = x;
+    auto x_at = [&](std::size_t byte) {
+        auto it = std::lower_bound(starts.begin(), starts.end(), byte, [](const auto& a, std::size_t b) { return a.first < b; });
+        return it == starts.end() ? total : it->second;
+    };
+    auto font_at = [&](std::size_t byte) -> PangoFont* {
+        for (const auto& ra : runs) {
+            if (byte >= ra.begin && byte < ra.end) {
+                return ra.run->item->analysis.font;
+            }
+        }
+        return runs.empty() ? nullptr : runs.back().run->item->analysis.font;
+    };
+    auto hyphen_of = [&](PangoFont* font, PangoGlyph& glyph) {
+        hb_codepoint_t g = 0;
+        hb_font_t* hb = pango_font_get_hb_font(font);  // transfer none
+        if (!hb_font_get_nominal_glyph(hb, 0x2010, &g) && !hb_font_get_nominal_glyph(hb, '-', &g)) {
+            return -1.0;
+        }
+        glyph = g;
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, g, nullptr, &logical);
+        return pt(logical.width);
+    };
+
+    // Break opportunities: before each character Pango may break at.
+    int n_attrs = 0;
+    const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(layout.get(), &n_attrs);
+    struct Break {
+        std::size_t byte;
+        bool hyphen;
+        double hyphen_width;
+    };
+    std::vector<Break> breaks{{0, false, 0}};
+    {
+        std::size_t byte = 0;
+        for (int i = 0; i < n_attrs - 1 && byte < p.text.size(); ++i) {
+            if (i > 0 && attrs[i].is_line_break) {
+                bool hyphen = byte >= 2 && p.text.compare(byte - 2, 2, soft_hyphen) == 0;
+                PangoGlyph g = 0;
+                double hw = hyphen ? hyphen_of(font_at(byte - 2), g) : 0;
+                if (!hyphen || hw >= 0) {
+                    breaks.push_back({byte, hyphen, hw});
+                }
+            }
+            byte = static_cast<std::size_t>(g_utf8_next_char(p.text.data() + byte) - p.text.data());
+        }
+        breaks.push_back({p.text.size(), false, 0});
+    }
+    const double space = [&] {
+        for (const auto& [b, sx] : starts) {
+            if (p.text[b] == ' ') {
+                return x_at(b + 1) - sx;
+            }
+        }
+        return style.size * 0.26;
+    }();
+    auto content_end = [&](std::size_t start, std::size_t end) {
+        while (end > start && p.text[end - 1] == ' ') {
+            --end;
+        }
+        return end;
+    };
+    auto spaces_in = [&](std::size_t a, std::size_t b) {
+        return static_cast<double>(std::count(p.text.begin() + static_cast<std::ptrdiff_t>(a), p.text.begin() + static_cast<std::ptrdiff_t>(b), ' '));
+    };
+
+    // Dynamic programme over the breaks: the least total demerits to end a line at each.
+    const std::size_t n = breaks.size();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> best(n, inf);
+    std::vector<std::size_t> from(n, 0);
+    best[0] = 0;
+    for (std::size_t j = 1; j < n; ++j) {
+        const bool last = j + 1 == n;
+        for (std::size_t i = j; i-- > 0;) {
+            if (best[i] == inf) {
+                continue;
+            }
+            std::size_t a = breaks[i].byte, e = content_end(a, breaks[j].byte);
+            double natural = x_at(e) - x_at(a) + (breaks[j].hyphen ? breaks[j].hyphen_width : 0);
+            double spaces = spaces_in(a, e);
+            double stretch = spaces * space * 0.5, shrink = spaces * space * 0.33;  // TeX's proportions
+            if (natural - shrink > width + 0.01) {
+                if (j == i + 1) {
+                    return std::nullopt;  // one word wider than the measure: leave it to Pango
+                }
+                break;  // starting earlier only makes it longer
+            }
+            double ratio = 0;
+            if (natural > width) {
+                ratio = shrink > 0 ? (width - natural) / shrink : 0;
+            } else if (!last) {
+                ratio = stretch > 0 ? (width - natural) / stretch : (width - natural > 1 ? 10 : 0);
+            }
+            double badness = std::min(100 * std::pow(std::abs(ratio), 3.0), 10000.0);
+            double demerits = std::pow(10 + badness, 2);
+            if (breaks[j].hyphen) {
+                demerits += 1000 + (breaks[i].hyphen ? 10000 : 0);
+            }
+            if (best[i] + demerits < best[j]) {
+                best[j] = best[i] + demerits;
+                from[j] = i;
+            }
+        }
+    }
+    if (best[n - 1] == inf) {
+        return std::nullopt;
+    }
+    std::vector<std::size_t> chosen{n - 1};
+    while (chosen.back() != 0) {
+        chosen.push_back(from[chosen.back()]);
+    }
+    std::reverse(chosen.begin(), chosen.end());
+
+    ParaBox box = metrics_only;
+    for (std::size_t k = 1; k < chosen.size(); ++k) {
+        const Break& bi = breaks[chosen[k - 1]];
+        const Break& bj = breaks[chosen[k]];
+        const bool last = k + 1 == chosen.size();
+        std::size_t a = bi.byte, e = content_end(a, bj.byte);
+        LineBox lb;
+        std::vector<const Prepared::Piece*> links;
+        const double x0 = x_at(a);
+        for (const auto& ra : runs) {
+            if (ra.end <= a || ra.begin >= e) {
+                continue;
+            }
+            std::size_t lo = std::max(ra.begin, a);
+            GlyphRun gr = convert_run(fs, p, ra.run, x_at(lo) - x0, lo, e);
+            add_run(lb, links, std::move(gr), link_of(p, ra.run->item), style);
+        }
+        if (lb.runs.empty()) {
+            continue;
+        }
+        GlyphRun& tail = lb.runs.back();
+        if (bj.hyphen) {
+            // The hyphen Pango would have inserted: its glyph, with U+00AD as its text so the
+            // word extracts whole.
+            PangoGlyph g = 0;
+            double hw = hyphen_of(font_at(e - 2), g);
+            tail.glyphs.push_back(Glyph{g, hw, 0, 0, static_cast<std::uint32_t>(tail.text.size())});
+            tail.text += soft_hyphen;
+        } else if (bj.byte > e) {
+            tail.text.append(p.text, e, bj.byte - e);  // the spaces at the break keep their text
+        }
+        // Justify: the spaces take up the difference (they may also give a little back).
+        double natural = 0;
+        for (const auto& r : lb.runs) {
+            double end = r.origin.x;
+            for (const auto& gl : r.glyphs) {
+                end += gl.advance;
+            }
+            natural = std::max(natural, end);
+        }
+        lb.width = natural;
+        if (!last || natural > width) {
+            std::vector<Glyph*> gaps;
+            for (auto& r : lb.runs) {
+                for (std::size_t gi = 0; gi < r.glyphs.size(); ++gi) {
+                    std::size_t next = gi + 1 < r.glyphs.size() ? r.glyphs[gi + 1].cluster : r.text.size();
+                    if (r.text.compare(r.glyphs[gi].cluster, next - r.glyphs[gi].cluster, " ") == 0) {
+                        gaps.push_back(&r.glyphs[gi]);
+                    }
+                }
+            }
+            if (!gaps.empty()) {
+                double each = (width - natural) / static_cast<double>(gaps.size());
+                double shift = 0;
+                for (auto& r : lb.runs) {
+                    r.origin.x += shift;
+                    for (auto& gl : r.glyphs) {
+                        if (std::find(gaps.begin(), gaps.end(), &gl) != gaps.end()) {
+                            gl.advance += each;
+                            shift += each;
+                        }
+                    }
+                }
+            }
+        }
+        decorate(lb, links, style, m);
+        box.lines.push_back(std::move(lb));
+    }
+    return box;
+}
+
+}  // namespace
+
 ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width) {
     ParaBox box;
     FontMetrics m = fs.metrics(style.family, style.size, style.bold);
@@ -250,6 +543,12 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
     box.descent = box.pitch - box.ascent;
 
     Prepared p = prepare(hyph, spans, style);
+    if (style.align == TextAlign::justify) {
+        if (auto fitted = total_fit(fs, p, style, width, m, box)) {
+            pango_attr_list_unref(p.attrs);
+            return std::move(*fitted);
+        }
+    }
     LayoutPtr layout = make_layout(fs, p, style, width);
     pango_attr_list_unref(p.attrs);
     PangoLayoutIter* iter = pango_layout_get_iter(layout.get());
@@ -259,62 +558,20 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
         pango_layout_iter_get_line_extents(iter, nullptr, &logical);
         LineBox lb;
         double x = pt(logical.x);
-        std::vector<const Prepared::Piece*> run_links;
+        std::vector<const Prepared::Piece*> links;
         for (GSList* r = line->runs; r != nullptr; r = r->next) {
             auto* run = static_cast<PangoGlyphItem*>(r->data);
             double run_width = 0;
             for (int j = 0; j < run->glyphs->num_glyphs; ++j) {
                 run_width += pt(run->glyphs->glyphs[j].geometry.width);
             }
-            GlyphRun gr = convert_run(fs, p, run, x);
-            gr.color = style.color;
-            const Prepared::Piece* link = nullptr;
-            std::size_t ib = static_cast<std::size_t>(run->item->offset);
-            for (const auto& piece : p.pieces) {
-                if (!piece.link.empty() && ib >= piece.begin && ib < piece.end) {
-                    link = &piece;
-                    gr.color = style.link_color;
-                }
-            }
-            if (!gr.glyphs.empty()) {
-                lb.runs.push_back(std::move(gr));
-                run_links.push_back(link);
-            } else if (!gr.text.empty() && !lb.runs.empty()) {
-                lb.runs.back().text += gr.text;
-            }
+            add_run(lb, links, convert_run(fs, p, run, x), link_of(p, run->item), style);
             x += run_width;
         }
         if (style.align == TextAlign::justify && width > 0) {
             fit_line(lb, width);
         }
-        for (std::size_t k = 0; k < lb.runs.size(); ++k) {
-            if (run_links[k] == nullptr) {
-                continue;
-            }
-            const GlyphRun& gr = lb.runs[k];
-            double rx = gr.origin.x;
-            double run_width = 0;
-            for (const auto& g : gr.glyphs) {
-                run_width += g.advance;
-            }
-            double top = -(m.ascent + 1), h = m.ascent + m.descent + 2;
-            const std::string& uri = run_links[k]->link;
-            if (!lb.links.empty() && lb.links.back().uri == uri &&
-                std::abs(lb.links.back().rect.x + lb.links.back().rect.w - rx) < 0.01) {
-                lb.links.back().rect.w += run_width;
-            } else {
-                lb.links.push_back(Link{Rect{rx, top, run_width, h}, uri});
-            }
-            if (style.link_underline) {
-                double uy = style.size * 0.13;
-                // Trailing blanks are not underlined.
-                double w = run_width;
-                if (!gr.text.empty() && gr.text.back() == ' ') {
-                    w -= gr.glyphs.back().advance;
-                }
-                lb.underlines.push_back(Rule{{rx, uy}, {rx + w, uy}, style.size * 0.06, style.link_color});
-            }
-        }
+        decorate(lb, links, style, m);
         lb.width = pt(logical.width);
         box.lines.push_back(std::move(lb));
     } while (pango_layout_iter_next_line(iter));
