@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     render->add_option("--var", var_args, "A variable, NAME=VALUE (repeatable); the value is taken literally");
     render->add_option("--data", job.data_path, "A JSON object file with the variables");
     render->add_option("--format", job.format, "pdf, png or dump")->check(CLI::IsMember({"pdf", "png", "dump"}));
-    render->add_option("--engine", job.engine, "PDF engine")->check(CLI::IsMember({"cairo"}));
+    render->add_option("--engine", job.engine, "PDF engine: handout (tagged, the default) or cairo")
+        ->check(CLI::IsMember({"handout", "cairo"}));
     render->add_option("--dpi", job.dpi, "PNG resolution")->check(CLI::Range(18.0, 1200.0));
     render->add_option("-o,--output", job.output, "Output file (PNG: prefix, pages get -1.png, -2.png …; dump: - for stdout)")
         ->required();

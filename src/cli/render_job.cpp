@@ -101,7 +101,8 @@ RenderOutcome run_render(const RenderJob& job) {
         }
         return out;
     }
-    auto pdf = render_pdf_cairo(*pages.value, &(*worker.value)->cairo());
+    auto pdf = job.engine == "cairo" ? render_pdf_cairo(*pages.value, &(*worker.value)->cairo())
+                                     : render_pdf_tagged(*pages.value, &(*worker.value)->pdf());
     append(out.diagnostics, std::move(pdf.diagnostics));
     if (!pdf.value || has_errors(out.diagnostics)) {
         return fail(1);

@@ -7,6 +7,7 @@
 #include "check/check.hpp"
 #include "pipeline/inputs.hpp"
 #include "render/cairo/render_cairo.hpp"
+#include "render/pdf/render_pdf.hpp"
 #include "resolve/resolve.hpp"
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
@@ -42,6 +43,7 @@ public:
 
     ParaCache& cache() { return m_cache; }
     CairoCache& cairo() { return m_cairo; }
+    PdfCache& pdf() { return m_pdf; }
 
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
@@ -52,6 +54,7 @@ private:
     Hyphenator m_hyphenator;
     ParaCache m_cache;
     CairoCache m_cairo;
+    PdfCache m_pdf;
 };
 
 /// The document date as ISO 8601: SOURCE_DATE_EPOCH wins, then the content's own date.

@@ -8,6 +8,7 @@
 #include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
 #include "core/rsvg_lazy.hpp"
+#include "pages/hyphen_joins.hpp"
 #include <pango/pango.h>
 
 #include <charconv>
@@ -172,42 +173,17 @@ using TextOverrides = std::unordered_map<const GlyphRun*, GlyphRun>;
 /// glyphs carry no text: extraction and copy-paste then read the word whole.
 TextOverrides rejoin_hyphenated_words(const Pages& pages) {
     TextOverrides out;
-    const GlyphRun* pending = nullptr;
-    int pending_node = -1;
-    for (const auto& page : pages.pages) {
-        for (const auto& item : page.items) {
-            const auto* run = std::get_if<GlyphRun>(&item.v);
-            if (run == nullptr || item.node < 0 || run->glyphs.empty()) {
-                continue;
-            }
-            if (pending != nullptr && item.node == pending_node) {
-                std::size_t tail = 0;
-                while (tail < run->text.size()) {
-                    // The rest of the word with its punctuation: up to the next space.
-                    if (run->text[tail] == ' ') {
-                        break;
-                    }
-                    ++tail;
-                }
-                if (tail > 0 && tail < run->text.size()) {
-                    GlyphRun head = out.count(pending) != 0 ? out[pending] : *pending;
-                    head.text.resize(head.text.size() - 2);
-                    head.text += run->text.substr(0, tail);
-                    GlyphRun rest = *run;
-                    rest.text.erase(0, tail);
-                    for (auto& g : rest.glyphs) {
-                        g.cluster = g.cluster < tail ? 0 : static_cast<std::uint32_t>(g.cluster - tail);
-                    }
-                    out[pending] = std::move(head);
-                    out[run] = std::move(rest);
-                }
-            }
-            pending = nullptr;
-            if (run->text.size() >= 2 && run->text.compare(run->text.size() - 2, 2, "\xC2\xAD") == 0) {
-                pending = run;
-                pending_node = item.node;
-            }
+    for (const auto& j : hyphen_joins(pages)) {
+        GlyphRun head = out.count(j.head) != 0 ? out[j.head] : *j.head;
+        head.text.resize(head.text.size() - 2);
+        head.text += j.tail->text.substr(0, j.tail_bytes);
+        GlyphRun rest = out.count(j.tail) != 0 ? out[j.tail] : *j.tail;
+        rest.text.erase(0, j.tail_bytes);
+        for (auto& g : rest.glyphs) {
+            g.cluster = g.cluster < j.tail_bytes ? 0 : static_cast<std::uint32_t>(g.cluster - j.tail_bytes);
         }
+        out[j.head] = std::move(head);
+        out[j.tail] = std::move(rest);
     }
     return out;
 }
