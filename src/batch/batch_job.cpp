@@ -8,6 +8,7 @@
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
 #include "render/cairo/render_cairo.hpp"
+#include "render/pdf/render_pdf.hpp"
 
 #include <glib.h>
 
@@ -65,8 +66,8 @@ std::string value_or(const Vars& v, const char* key) {
 }
 
 /// The part of the up-to-date hash that every record shares: engine, content, layout.
-std::string base_digest_input(const std::string& content_path, const std::string& layout_path) {
-    std::string s = engine_version();
+std::string base_digest_input(const std::string& content_path, const std::string& layout_path, const std::string& engine) {
+    std::string s = engine_version() + "; engine " + engine;
     for (const auto& p : {content_path, layout_path}) {
         std::ifstream f(p, std::ios::binary);
         std::ostringstream ss;
@@ -399,7 +400,7 @@ BatchOutcome run_batch(const BatchJob& job) {
     for (std::size_t i : mine) {
         const Plan& p = plans[i];
         if (p.error.empty() && digests.count({p.content_path, p.layout_path}) == 0) {
-            digests[{p.content_path, p.layout_path}] = base_digest_input(p.content_path, p.layout_path);
+            digests[{p.content_path, p.layout_path}] = base_digest_input(p.content_path, p.layout_path, job.engine);
         }
     }
 
@@ -493,7 +494,8 @@ BatchOutcome run_batch(const BatchJob& job) {
                 finish("failed");
                 continue;
             }
-            auto pdf = render_pdf_cairo(*pages.value, &(*worker.value)->cairo());
+            auto pdf = job.engine == "cairo" ? render_pdf_cairo(*pages.value, &(*worker.value)->cairo())
+                                             : render_pdf_tagged(*pages.value, &(*worker.value)->pdf());
             if (!pdf.value || has_errors(pdf.diagnostics)) {
                 rr.error = first_error(pdf.diagnostics);
                 finish("failed");

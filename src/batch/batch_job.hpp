@@ -21,6 +21,7 @@ struct BatchJob {
     std::string shard;                    ///< "K/N", or empty to read the scheduler's environment
     std::size_t shard_count = 0;
     std::string id_column;
+    std::string engine = "handout";       ///< handout (tagged, the default) | cairo
     bool force = false;
     enum class Progress { automatic, quiet, lines } progress = Progress::automatic;
 };

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
     bsub->add_option("--shard-count", batch.shard_count, "N for schedulers that give only an index (Kubernetes, AWS Batch)");
     bsub->add_option("--id-column", batch.id_column, "Column that names a record in messages (default: patient.id or id)");
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
+    bsub->add_option("--engine", batch.engine, "PDF engine: handout (tagged, the default) or cairo")
+        ->check(CLI::IsMember({"handout", "cairo"}));
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
     bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
 

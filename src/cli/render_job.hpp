@@ -15,7 +15,7 @@ struct RenderJob {
     std::vector<std::pair<std::string, std::string>> vars;  ///< --var k=v, in order
     std::string data_path;                              ///< --data FILE.json, optional
     std::string format = "pdf";                         ///< pdf | png | dump
-    std::string engine = "cairo";                       ///< cairo | handout (the tagged writer)
+    std::string engine = "handout";                     ///< handout (the tagged writer) | cairo
     double dpi = 96;
     std::string output;                                 ///< file, or prefix for PNG pages; "-" = stdout (dump)
 };
