@@ -9,6 +9,7 @@
 #include <harfbuzz/hb-subset.h>
 #include <harfbuzz/hb.h>
 #include <qpdf/Buffer.hh>
+#include <qpdf/Pl_Flate.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFWriter.hh>
@@ -36,13 +37,13 @@ struct overloaded : Ts... {
 template <class... Ts>
 overloaded(Ts...) -> overloaded<Ts...>;
 
-/// Numbers for content streams: fixed, at most 3 decimals, never the locale.
+/// Numbers for content streams: fixed, at most 2 decimals (1/7200 in), never the locale.
 void num(std::string& out, double v) {
-    if (std::abs(v) < 0.0005) {
+    if (std::abs(v) < 0.005) {
         v = 0;
     }
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
     std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
     while (s.find('.') != std::string_view::npos && (s.back() == '0' || s.back() == '.')) {
         bool dot = s.back() == '.';
@@ -429,7 +430,6 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
         elems[i] = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
         const StructNode& n = doc.nodes[i];
-        elems[i].replaceKey("/Type", QPDFObjectHandle::newName("/StructElem"));
         elems[i].replaceKey("/S", QPDFObjectHandle::newName(std::string("/") + struct_type_name(n.type)));
         elems[i].replaceKey("/P", n.parent < 0 ? tree_root : elems[static_cast<std::size_t>(n.parent)]);
         if (!n.alt.empty()) {
@@ -450,6 +450,8 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     struct Kid {
         std::size_t seq;
         QPDFObjectHandle obj;
+        int page = -1;   ///< for marked content: its page, so a same-page MCR can be a plain MCID
+        int mcid = -1;
     };
     std::vector<std::vector<Kid>> kids(doc.nodes.size());
     std::vector<std::size_t> first_seq(doc.nodes.size(), SIZE_MAX);
@@ -479,6 +481,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         QPDFObjectHandle annots = QPDFObjectHandle::newArray();
         QPDFObjectHandle mcid_parents = QPDFObjectHandle::newArray();
         std::string c;
+        std::string fill_state;  // the fill colour in force: not set again for every run
         int mcid = 0;
         int image_no = 0;
         auto open_content = [&](const Item& item) {
@@ -492,7 +495,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
             mcr.replaceKey("/Type", QPDFObjectHandle::newName("/MCR"));
             mcr.replaceKey("/Pg", page_obj);
             mcr.replaceKey("/MCID", QPDFObjectHandle::newInteger(mcid));
-            kids[node].push_back({seq, mcr});
+            kids[node].push_back({seq, mcr, static_cast<int>(pi), mcid});
             first_seq[node] = std::min(first_seq[node], seq);
             ++seq;
             mcid_parents.appendItem(elems[node]);
@@ -510,7 +513,12 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                PdfCache::Impl::Face& face = cache.face(doc.fonts[run.font]);
                                double k = 1000.0 / face.upem;
                                c += "BT ";
-                               color(c, run.color, false);
+                               std::string fill;
+                               color(fill, run.color, false);
+                               if (fill != fill_state) {
+                                   c += fill;
+                                   fill_state = fill;
+                               }
                                c += fname + " ";
                                num(c, run.size);
                                c += "Tf 1 0 0 1 ";
@@ -573,7 +581,12 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                            [&](const Box& b) {
                                open_content(item);
                                if (b.filled) {
-                                   color(c, b.fill, false);
+                                   std::string fill;
+                                   color(fill, b.fill, false);
+                                   if (fill != fill_state) {
+                                       c += fill;
+                                       fill_state = fill;
+                                   }
                                }
                                if (b.stroke_width > 0) {
                                    color(c, b.stroke, true);
@@ -716,18 +729,23 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     }
     for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
         std::stable_sort(kids[i].begin(), kids[i].end(), [](const Kid& a, const Kid& b) { return a.seq < b.seq; });
-        QPDFObjectHandle arr = QPDFObjectHandle::newArray();
+        // The element's page is that of its first content; marked content on that page is
+        // named by its MCID alone, elsewhere by an MCR dictionary.
+        int pg = -1;
         for (auto& k : kids[i]) {
-            arr.appendItem(k.obj);
-        }
-        elems[i].replaceKey("/K", arr);
-        // A leaf's page, for readers that want it.
-        for (auto& k : kids[i]) {
-            if (k.obj.isDictionary() && k.obj.hasKey("/Pg")) {
-                elems[i].replaceKey("/Pg", k.obj.getKey("/Pg"));
+            if (k.page >= 0) {
+                pg = k.page;
                 break;
             }
         }
+        if (pg >= 0) {
+            elems[i].replaceKey("/Pg", page_objs[static_cast<std::size_t>(pg)]);
+        }
+        QPDFObjectHandle arr = QPDFObjectHandle::newArray();
+        for (auto& k : kids[i]) {
+            arr.appendItem(k.page >= 0 && k.page == pg ? QPDFObjectHandle::newInteger(k.mcid) : k.obj);
+        }
+        elems[i].replaceKey("/K", arr.getArrayNItems() == 1 && arr.getArrayItem(0).isInteger() ? arr.getArrayItem(0) : arr);
     }
     tree_root.replaceKey("/Type", QPDFObjectHandle::newName("/StructTreeRoot"));
     tree_root.replaceKey("/K", doc.nodes.empty() ? QPDFObjectHandle::newArray() : QPDFObjectHandle::newArray({elems[0]}));
@@ -809,6 +827,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         root.replaceKey("/PageMode", QPDFObjectHandle::newName("/UseOutlines"));
     }
 
+    Pl_Flate::setCompressionLevel(9);  // process-wide, the same value from every thread
     QPDFWriter w(pdf);
     w.setOutputMemory();
     w.setStreamDataMode(qpdf_s_compress);
