@@ -44,13 +44,13 @@ std::string synthetic_manifest(const fs::path& dir, std::size_t n) {
 }
 
 Run run_batch_child(const std::string& manifest, const std::string& content, const std::string& layout,
-                    const fs::path& out, unsigned jobs) {
+                    const fs::path& out, unsigned jobs, const std::string& engine) {
     Run run;
     run.jobs = jobs;
     fs::remove_all(out);
     // The real command in its own process, so peak RSS is that of a batch as people run it.
     std::vector<std::string> args = {HANDOUT_BINARY, "batch", manifest, "-c", content, "-l", layout,
-                                     "--out", out.string(), "--jobs", std::to_string(jobs), "--force", "--quiet"};
+                                     "--out", out.string(), "--jobs", std::to_string(jobs), "--engine", engine, "--force", "--quiet"};
     std::vector<char*> argv_c;
     for (auto& a : args) {
         argv_c.push_back(a.data());
@@ -97,13 +97,14 @@ int main(int argc, char** argv) {
     fs::path dir = fs::temp_directory_path() / ("handout-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
     std::string manifest = synthetic_manifest(dir, n);
-    std::printf("handout batch: %zu synthetic patients, %s with %s (engine: Cairo)\n\n", n, content.c_str(), layout.c_str());
-    std::printf("| jobs | documents/s | wall ms/document | CPU ms/document | peak RSS | average PDF |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("handout batch: %zu synthetic patients, %s with %s\n\n", n, content.c_str(), layout.c_str());
+    std::printf("| engine | jobs | documents/s | wall ms/document | CPU ms/document | peak RSS | average PDF |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (const char* engine : {"handout", "cairo"})
     for (unsigned jobs : {1U, 2U}) {
-        Run r = run_batch_child(manifest, content, layout, dir / "out", jobs);
+        Run r = run_batch_child(manifest, content, layout, dir / "out", jobs, engine);
         double docs = static_cast<double>(std::max<std::size_t>(r.docs, 1));
-        std::printf("| %u | %.0f | %.2f | %.2f | %.1f MiB | %.1f KB |\n", jobs, docs / r.wall_s, 1000 * r.wall_s / docs,
+        std::printf("| %s | %u | %.0f | %.2f | %.2f | %.1f MiB | %.1f KB |\n", engine, jobs, docs / r.wall_s, 1000 * r.wall_s / docs,
                     1000 * r.cpu_s / docs, r.rss_mib, static_cast<double>(r.bytes) / docs / 1000.0);
         if (r.docs != n) {
             std::printf("  (only %zu of %zu documents were written)\n", r.docs, n);

@@ -827,7 +827,6 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         root.replaceKey("/PageMode", QPDFObjectHandle::newName("/UseOutlines"));
     }
 
-    Pl_Flate::setCompressionLevel(9);  // process-wide, the same value from every thread
     QPDFWriter w(pdf);
     w.setOutputMemory();
     w.setStreamDataMode(qpdf_s_compress);
