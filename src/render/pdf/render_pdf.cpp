@@ -14,6 +14,8 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -87,6 +89,23 @@ std::string utf16_hex(std::string_view s) {
     return out;
 }
 
+/// zlib (FlateDecode) bytes, for streams handed to qpdf already encoded.
+std::string deflated(std::string_view data) {
+    uLongf size = compressBound(static_cast<uLong>(data.size()));
+    std::string out(size, '\0');
+    compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
+              static_cast<uLong>(data.size()), Z_DEFAULT_COMPRESSION);
+    out.resize(size);
+    return out;
+}
+
+/// A stream whose data is already deflated: qpdf writes it as it is.
+QPDFObjectHandle flate_stream(QPDF& pdf, const std::string& z) {
+    QPDFObjectHandle s = QPDFObjectHandle::newStream(&pdf);
+    s.replaceStreamData(z, QPDFObjectHandle::newName("/FlateDecode"), QPDFObjectHandle::newNull());
+    return s;
+}
+
 QPDFObjectHandle text_string(std::string_view utf8) {
     return QPDFObjectHandle::newUnicodeString(std::string(utf8));
 }
@@ -126,12 +145,27 @@ struct PdfCache::Impl {
         HbFontPtr font;   ///< at upem scale: advances in font units
         unsigned upem = 1000;
         std::string ps_name;
+        std::map<std::uint32_t, int> widths;  ///< glyph → advance in 1/1000 em, as /W says
+
+        int width(std::uint32_t g) {
+            auto it = widths.find(g);
+            if (it == widths.end()) {
+                it = widths.emplace(g, static_cast<int>(std::lround(hb_font_get_glyph_h_advance(font.get(), g) * 1000.0 / upem))).first;
+            }
+            return it->second;
+        }
     };
     std::map<std::pair<std::string, int>, Face> faces;
     struct Raster {
         int w = 0, h = 0;
-        std::string rgb, alpha;  ///< 8-bit samples; alpha empty when opaque
+        std::string rgb, alpha;  ///< 8-bit samples, deflated once; alpha empty when opaque
     };
+    /// Subset fonts by file and glyph set: a batch's sheets mostly use the same glyphs.
+    struct Subset {
+        std::string z;           ///< deflated font file
+        std::size_t length1 = 0; ///< its size before deflating
+    };
+    std::map<std::string, Subset> subsets;
     std::map<const std::string*, Raster> images;
     std::vector<std::shared_ptr<const std::string>> keep_alive;
 
@@ -215,8 +249,9 @@ struct PdfCache::Impl {
                 }
             }
             if (!opaque) {
-                r.alpha = std::move(alpha);
+                r.alpha = deflated(alpha);
             }
+            r.rgb = deflated(r.rgb);
         }
         keep_alive.push_back(img.bytes);
         return images.emplace(key, std::move(r)).first->second;
@@ -321,6 +356,12 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
             continue;
         }
         PdfCache::Impl::Face& face = cache.face(doc.fonts[f]);
+        std::string subset_key = doc.fonts[f].file + "#" + std::to_string(doc.fonts[f].index);
+        for (auto g : uses[f].gids) {
+            subset_key += "," + std::to_string(g);
+        }
+        auto cached = cache.subsets.find(subset_key);
+        if (cached == cache.subsets.end()) {
         // Subset: keep glyph ids (CIDToGIDMap Identity), drop hinting and layout tables.
         hb_subset_input_t* in = hb_subset_input_create_or_fail();
         hb_set_t* glyphs = hb_subset_input_glyph_set(in);
@@ -342,7 +383,11 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         BlobPtr blob(hb_face_reference_blob(sub.get()));
         unsigned len = 0;
         const char* data = hb_blob_get_data(blob.get(), &len);
-        std::string bytes(data, len);
+        if (cache.subsets.size() > 256) {
+            cache.subsets.clear();
+        }
+        cached = cache.subsets.emplace(subset_key, PdfCache::Impl::Subset{deflated(std::string_view(data, len)), len}).first;
+        }
         // A subset tag from the glyphs: the same glyphs give the same name.
         std::uint64_t h = 1469598103934665603ULL;
         for (auto g : uses[f].gids) {
@@ -354,8 +399,8 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
             h /= 26;
         }
         std::string base = tag + "+" + face.ps_name;
-        QPDFObjectHandle file = QPDFObjectHandle::newStream(&pdf, bytes);
-        file.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(bytes.size())));
+        QPDFObjectHandle file = flate_stream(pdf, cached->second.z);
+        file.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(cached->second.length1)));
         hb_font_extents_t ext{};
         hb_font_get_h_extents(face.font.get(), &ext);
         double k = 1000.0 / face.upem;
@@ -376,7 +421,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         std::uint32_t prev = 0;
         bool open = false;
         for (auto g : uses[f].gids) {
-            int adv = static_cast<int>(std::lround(hb_font_get_glyph_h_advance(face.font.get(), g) * k));
+            int adv = face.width(g);
             if (!open || g != prev + 1) {
                 w += (open ? "] " : "") + std::to_string(g) + " [";
                 open = true;
@@ -511,7 +556,6 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                std::string fname = "/F" + std::to_string(run.font);
                                fonts.replaceKey(fname, font_objs[run.font]);
                                PdfCache::Impl::Face& face = cache.face(doc.fonts[run.font]);
-                               double k = 1000.0 / face.upem;
                                c += "BT ";
                                std::string fill;
                                color(fill, run.color, false);
@@ -532,8 +576,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                    for (std::size_t i = a; i < b; ++i) {
                                        const Glyph& g = run.glyphs[i];
                                        hex4(c, g.id);
-                                       double natural = static_cast<double>(std::lround(hb_font_get_glyph_h_advance(face.font.get(), g.id) * k)) *
-                                                        run.size / 1000.0;
+                                       double natural = face.width(g.id) * run.size / 1000.0;
                                        double next_dx = i + 1 < run.glyphs.size() ? run.glyphs[i + 1].dx : 0;
                                        double adj = (natural - (g.advance + next_dx - g.dx)) * 1000.0 / run.size;
                                        if (std::abs(adj) > 0.05 && i + 1 < run.glyphs.size()) {
@@ -614,7 +657,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                    c += "cm " + name + " Do Q\nEMC\n";
                                    return;
                                }
-                               QPDFObjectHandle xo = QPDFObjectHandle::newStream(&pdf, ras.rgb);
+                               QPDFObjectHandle xo = flate_stream(pdf, ras.rgb);
                                image_objs[p.image] = xo;
                                QPDFObjectHandle d = xo.getDict();
                                d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
@@ -624,7 +667,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                d.replaceKey("/ColorSpace", QPDFObjectHandle::newName("/DeviceRGB"));
                                d.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
                                if (!ras.alpha.empty()) {
-                                   QPDFObjectHandle sm = QPDFObjectHandle::newStream(&pdf, ras.alpha);
+                                   QPDFObjectHandle sm = flate_stream(pdf, ras.alpha);
                                    QPDFObjectHandle sd = sm.getDict();
                                    sd.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
                                    sd.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
