@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <cstdlib>
 #include <filesystem>
@@ -231,6 +232,49 @@ RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& ch
     r.exit_code = end.exited ? end.exit_code : -1;
     r.out = read_file(io / "stdout");
     r.err = read_file(io / "stderr");
+    return r;
+}
+
+RunResult run_command(const std::vector<std::string>& argv_in, const EnvChanges& changes) {
+    RunResult r;
+    if (argv_in.empty()) {
+        r.err = "run_command: no program";
+        return r;
+    }
+    TempDir io;
+    std::string out_path = io / "stdout";
+    std::string err_path = io / "stderr";
+    std::vector<std::string> argv_s = argv_in;
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<std::string> env = child_environment(changes);
+    std::vector<char*> envp;
+    for (auto& e : env) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        r.err = "cannot run `" + argv_in[0] + "`: " + std::strerror(rc);
+        return r;
+    }
+    ChildEnd end = wait_child(static_cast<int>(pid));
+    r.exit_code = end.exited ? end.exit_code : -1;
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
+    if (end.signaled) {
+        r.err += "\n(killed by signal " + std::to_string(end.signal) + ")";
+    }
     return r;
 }
 

@@ -114,6 +114,11 @@ struct ChildEnd {
 /// then means it is still running.
 ChildEnd wait_child(int pid, bool poll = false);
 
+/// Runs any program: `argv[0]` is looked up on PATH unless it holds a slash (no shell), with
+/// stdin from /dev/null, in the test process's environment with `changes` applied. When the
+/// program cannot be started, exit_code is -1 and `err` says why.
+RunResult run_command(const std::vector<std::string>& argv, const EnvChanges& changes = {});
+
 /// The environment a batch test runs `handout batch` in: no scheduler variables inherited from
 /// the machine running the tests (JOB_COMPLETION_INDEX, SLURM_ARRAY_*, AWS_BATCH_*, BATCH_TASK_*,
 /// HANDOUT_SHARD_COUNT), SOURCE_DATE_EPOCH fixed; then `extra` applied on top.

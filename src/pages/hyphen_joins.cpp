@@ -18,7 +18,7 @@ std::vector<HyphenJoin> hyphen_joins(const Pages& pages) {
                 if (tail == std::string::npos) {
                     tail = run->text.size();
                 }
-                if (tail > 0 && tail < run->text.size()) {
+                if (tail > 0) {  // the rest may be the whole run (a paragraph's last line)
                     out.push_back(HyphenJoin{pending, run, tail});
                 }
             }

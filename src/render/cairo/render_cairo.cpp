@@ -132,9 +132,14 @@ void draw_glyphs(cairo_t* cr, const GlyphRun& run, const FontFaces& faces, bool 
         glyphs.push_back(cairo_glyph_t{g.id, pen + g.dx, run.origin.y + g.dy});
         pen += g.advance;
     }
-    if (!with_text || run.text.empty()) {
+    if (!with_text) {
         cairo_show_glyphs(cr, glyphs.data(), static_cast<int>(glyphs.size()));
         return;
+    }
+    // Spaces Pango blanked at the line end are not text of the last glyph.
+    std::string_view text = run.text;
+    while (text.size() > run.glyphs.back().cluster + 1 && text.back() == ' ') {
+        text.remove_suffix(1);
     }
     // Clusters: consecutive glyphs sharing a text offset form one cluster; its bytes run to
     // the next cluster's offset. Text before the first glyph's offset joins the first cluster.
@@ -146,11 +151,15 @@ void draw_glyphs(cairo_t* cr, const GlyphRun& run, const FontFaces& faces, bool 
             ++j;
         }
         std::size_t begin = i == 0 ? 0 : run.glyphs[i].cluster;
-        std::size_t end = j < run.glyphs.size() ? run.glyphs[j].cluster : run.text.size();
+        std::size_t end = j < run.glyphs.size() ? run.glyphs[j].cluster : text.size();
+        begin = std::min(begin, text.size());
+        end = std::max(begin, std::min(end, text.size()));
         clusters.push_back(cairo_text_cluster_t{static_cast<int>(end - begin), static_cast<int>(j - i)});
         i = j;
     }
-    cairo_show_text_glyphs(cr, run.text.data(), static_cast<int>(run.text.size()), glyphs.data(),
+    // Glyphs with no text left (the rest of a hyphenated word, read with its first half) form
+    // clusters of zero bytes.
+    cairo_show_text_glyphs(cr, text.data(), static_cast<int>(text.size()), glyphs.data(),
                            static_cast<int>(glyphs.size()), clusters.data(), static_cast<int>(clusters.size()),
                            static_cast<cairo_text_cluster_flags_t>(0));
 }
