@@ -165,7 +165,7 @@ struct PdfCache::Impl {
         std::string z;           ///< deflated font file
         std::size_t length1 = 0; ///< its size before deflating
     };
-    std::map<std::string, Subset> subsets;
+    std::map<std::string, Subset> subsets;  ///< at most 17: a batch has few distinct glyph sets worth keeping
     std::map<const std::string*, Raster> images;
     std::vector<std::shared_ptr<const std::string>> keep_alive;
 
@@ -383,7 +383,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         BlobPtr blob(hb_face_reference_blob(sub.get()));
         unsigned len = 0;
         const char* data = hb_blob_get_data(blob.get(), &len);
-        if (cache.subsets.size() > 256) {
+        if (cache.subsets.size() > 16) {
             cache.subsets.clear();
         }
         cached = cache.subsets.emplace(subset_key, PdfCache::Impl::Subset{deflated(std::string_view(data, len)), len}).first;
