@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace handout {
@@ -269,6 +270,34 @@ struct FontUse {
     std::map<std::uint32_t, std::string> unicode;  ///< first text seen for each glyph
 };
 
+/// The font with only these glyphs: glyph ids kept (CIDToGIDMap Identity), hinting and layout
+/// tables dropped.
+std::optional<std::string> subset_font(hb_face_t* face, const std::set<std::uint32_t>& gids) {
+    hb_subset_input_t* in = hb_subset_input_create_or_fail();
+    if (in == nullptr) {
+        return std::nullopt;
+    }
+    hb_set_t* glyphs = hb_subset_input_glyph_set(in);
+    hb_set_add(glyphs, 0);
+    for (auto g : gids) {
+        hb_set_add(glyphs, g);
+    }
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
+    hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH"}) {
+        hb_set_add(drop, hb_tag_from_string(t, 4));
+    }
+    FacePtr sub(hb_subset_or_fail(face, in));
+    hb_subset_input_destroy(in);
+    if (!sub) {
+        return std::nullopt;
+    }
+    BlobPtr blob(hb_face_reference_blob(sub.get()));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(blob.get(), &len);
+    return std::string(data, len);
+}
+
 const char* artifact_type(ArtifactKind k) {
     switch (k) {
         case ArtifactKind::header: return "/Artifact <</Type /Pagination /Subtype /Header>> BDC\n";
@@ -362,31 +391,15 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         }
         auto cached = cache.subsets.find(subset_key);
         if (cached == cache.subsets.end()) {
-        // Subset: keep glyph ids (CIDToGIDMap Identity), drop hinting and layout tables.
-        hb_subset_input_t* in = hb_subset_input_create_or_fail();
-        hb_set_t* glyphs = hb_subset_input_glyph_set(in);
-        hb_set_add(glyphs, 0);
-        for (auto g : uses[f].gids) {
-            hb_set_add(glyphs, g);
-        }
-        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
-        hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-        for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH"}) {
-            hb_set_add(drop, hb_tag_from_string(t, 4));
-        }
-        FacePtr sub(hb_subset_or_fail(face.face.get(), in));
-        hb_subset_input_destroy(in);
-        if (!sub) {
-            result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot subset font `" + doc.fonts[f].file + "`", {}});
-            return result;
-        }
-        BlobPtr blob(hb_face_reference_blob(sub.get()));
-        unsigned len = 0;
-        const char* data = hb_blob_get_data(blob.get(), &len);
-        if (cache.subsets.size() > 16) {
-            cache.subsets.clear();
-        }
-        cached = cache.subsets.emplace(subset_key, PdfCache::Impl::Subset{deflated(std::string_view(data, len)), len}).first;
+            std::optional<std::string> bytes = subset_font(face.face.get(), uses[f].gids);
+            if (!bytes) {
+                result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot subset font `" + doc.fonts[f].file + "`", {}});
+                return result;
+            }
+            if (cache.subsets.size() > 16) {
+                cache.subsets.clear();
+            }
+            cached = cache.subsets.emplace(subset_key, PdfCache::Impl::Subset{deflated(*bytes), bytes->size()}).first;
         }
         // A subset tag from the glyphs: the same glyphs give the same name.
         std::uint64_t h = 1469598103934665603ULL;
