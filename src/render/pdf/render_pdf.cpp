@@ -661,37 +661,27 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                    return;
                                }
                                std::string name = "/Im" + std::to_string(p.image);
-                               if (auto it = image_objs.find(p.image); it != image_objs.end()) {
-                                   xobjects.replaceKey(name, it->second);
-                                   ++image_no;
-                                   open_content(item);
-                                   c += "q ";
-                                   num(c, p.rect.w), c += "0 0 ", num(c, p.rect.h), num(c, p.rect.x), num(c, H - p.rect.y - p.rect.h);
-                                   c += "cm " + name + " Do Q\nEMC\n";
-                                   return;
-                               }
-                               QPDFObjectHandle xo = flate_stream(pdf, ras.rgb);
-                               image_objs[p.image] = xo;
-                               QPDFObjectHandle d = xo.getDict();
-                               d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-                               d.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
-                               d.replaceKey("/Width", QPDFObjectHandle::newInteger(ras.w));
-                               d.replaceKey("/Height", QPDFObjectHandle::newInteger(ras.h));
-                               d.replaceKey("/ColorSpace", QPDFObjectHandle::newName("/DeviceRGB"));
-                               d.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
-                               if (!ras.alpha.empty()) {
-                                   QPDFObjectHandle sm = flate_stream(pdf, ras.alpha);
-                                   QPDFObjectHandle sd = sm.getDict();
-                                   sd.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-                                   sd.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
-                                   sd.replaceKey("/Width", QPDFObjectHandle::newInteger(ras.w));
-                                   sd.replaceKey("/Height", QPDFObjectHandle::newInteger(ras.h));
-                                   sd.replaceKey("/ColorSpace", QPDFObjectHandle::newName("/DeviceGray"));
-                                   sd.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
-                                   d.replaceKey("/SMask", sm);
+                               auto it = image_objs.find(p.image);
+                               if (it == image_objs.end()) {
+                                   auto image = [&](const std::string& z, const char* space) {
+                                       QPDFObjectHandle xo = flate_stream(pdf, z);
+                                       QPDFObjectHandle d = xo.getDict();
+                                       d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+                                       d.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
+                                       d.replaceKey("/Width", QPDFObjectHandle::newInteger(ras.w));
+                                       d.replaceKey("/Height", QPDFObjectHandle::newInteger(ras.h));
+                                       d.replaceKey("/ColorSpace", QPDFObjectHandle::newName(space));
+                                       d.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
+                                       return xo;
+                                   };
+                                   QPDFObjectHandle xo = image(ras.rgb, "/DeviceRGB");
+                                   if (!ras.alpha.empty()) {
+                                       xo.getDict().replaceKey("/SMask", image(ras.alpha, "/DeviceGray"));
+                                   }
+                                   it = image_objs.emplace(p.image, xo).first;
                                }
                                ++image_no;
-                               xobjects.replaceKey(name, xo);
+                               xobjects.replaceKey(name, it->second);
                                open_content(item);
                                c += "q ";
                                num(c, p.rect.w), c += "0 0 ", num(c, p.rect.h), num(c, p.rect.x), num(c, H - p.rect.y - p.rect.h);
