@@ -14,9 +14,7 @@ for layout in letter a4; do
   "$bin" render content/ketamine-consent.es.md -l "layouts/$layout.toml" --data samples/patient-es.json \
     -o "samples/ketamine-consent-es-$layout.pdf"
 done
-# The same handout from the Cairo engine, for comparison (untagged, larger).
-"$bin" render content/ketamine-infusion.md -l layouts/letter.toml --engine cairo -o samples/cairo/ketamine-infusion-letter.pdf
 "$bin" render content/ketamine-infusion.md -l layouts/letter.toml --format png --dpi 70 -o samples/preview/ketamine-infusion
-for f in samples/*.pdf samples/cairo/*.pdf; do
+for f in samples/*.pdf; do
   printf '%-45s %6s bytes  %s pages\n' "$f" "$(stat -c %s "$f")" "$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')"
 done
