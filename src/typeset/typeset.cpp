@@ -362,7 +362,8 @@ void Typesetter::table(const Table& t, double x, double width, int parent, Slice
         row.space_before = header ? space_before : 0;
         row.table = table_id;
         row.table_header = header;
-        row.keep_with_next = header;
+        // As with lines: the header with the first two rows, and no last row alone on a page.
+        row.keep_with_next = header || (r == 1 && t.rows.size() > 2) || (r >= 2 && r + 2 == t.rows.size());
         double cx = x;
         double row_h = 0;
         std::vector<Item> cell_items;
