@@ -306,28 +306,13 @@ RunResult run_cli(const std::vector<std::string>& args) {
     TempDir io;
     std::string out_path = io / "stdout";
     std::string err_path = io / "stderr";
-    std::vector<std::string> argv_s;
-    argv_s.emplace_back(HANDOUT_BINARY);
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    int spawned = spawn_with(args, environ, out_path, err_path);
     RunResult r;
-    if (rc != 0) {
-        r.err = "posix_spawn failed: " + std::to_string(rc);
+    if (spawned < 0) {
+        r.err = "posix_spawn failed";
         return r;
     }
+    auto pid = static_cast<pid_t>(spawned);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
