@@ -68,7 +68,7 @@ Typeset run(const std::string& content, const std::string& layout_toml = small_l
     in.layout = &*layout;
     in.fonts = fonts->get();
     in.hyphenator = layout->hyphenate ? &hyph : nullptr;
-    in.vars = vars;
+    in.vars = &vars;
     in.date_iso = "2026-11-01T00:00:00";
     t.pages = typeset(in);
     t.diagnostics.insert(t.diagnostics.end(), t.pages.diagnostics.begin(), t.pages.diagnostics.end());

@@ -128,7 +128,7 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
         in.logo = static_cast<int>(in.images.size());
         in.images.push_back(*layout.logo);
     }
-    in.vars = vars;
+    in.vars = &vars;
     in.date_iso = document_date(in.doc->meta);
     // Pango 1.50 is not deterministic when two threads lay out text at once, even with one font
     // map and context each: justified lines then differ by a fraction of a Pango unit (measured

@@ -704,8 +704,10 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
         if (name == "title") return &meta.title;
         if (name == "revision") return &meta.revision;
         if (name == "author") return &meta.author;
-        auto it = m_in.vars.find(std::string(name));
-        if (it != m_in.vars.end()) return &it->second;
+        if (m_in.vars != nullptr) {
+            auto it = m_in.vars->find(std::string(name));
+            if (it != m_in.vars->end()) return &it->second;
+        }
         if (name == "date") return &meta.date;
         return nullptr;
     };

@@ -27,7 +27,7 @@ struct TypesetInput {
     std::vector<ImageData> images;     ///< decoded pictures
     std::map<std::string, std::uint32_t> image_by_src; ///< content `src` → index into images
     int logo = -1;                     ///< index into images of the layout's logo, or -1
-    Vars vars;                         ///< record variables, for header and footer templates
+    const Vars* vars = nullptr;        ///< record variables, for header and footer templates; null = none
     std::string date_iso;              ///< document date, ISO 8601 (metadata, {{date}} fallback)
 };
 
