@@ -10,6 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config ninja-build \
   libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev \
   libqpdf-dev qpdf libmd4c-dev libtomlplusplus-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
-  libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev \
+  libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev libjpeg-dev libdeflate-dev \
   doctest-dev libpoppler-glib-dev poppler-utils python3-pikepdf mupdf-tools ghostscript \
   >/dev/null

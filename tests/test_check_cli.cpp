@@ -46,9 +46,11 @@ std::string layout_copy(const test::TempDir& dir, const std::string& shipped, co
                         const std::vector<std::pair<std::string, std::string>>& edits) {
     std::string text = test::read_file(shipped);
     REQUIRE_MESSAGE(!text.empty(), "cannot read " << shipped);
-    if (text.find("path = \"riverside-logo.png\"") != std::string::npos) {
-        text = test::replace_once(text, "path = \"riverside-logo.png\"",
-                                  "path = \"" + fs::absolute("layouts/riverside-logo.png").string() + "\"");
+    for (const char* logo : {"riverside-logo.png", "riverside-logo.svg"}) {
+        std::string key = std::string("path = \"") + logo + "\"";
+        if (text.find(key) != std::string::npos) {
+            text = test::replace_once(text, key, "path = \"" + fs::absolute(std::string("layouts/") + logo).string() + "\"");
+        }
     }
     for (const auto& [from, to] : edits) {
         text = test::replace_once(text, from, to);

@@ -1,5 +1,6 @@
 #include "content/image_data.hpp"
 
+#include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
 
 namespace handout {
@@ -19,10 +20,18 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         img.kind = ImageData::Kind::png;
         img.width = be32(16) * 0.75;
         img.height = be32(20) * 0.75;
+    } else if (auto jpeg = read_jpeg_header(bytes)) {
+        img.kind = ImageData::Kind::jpeg;
+        img.width = jpeg->width * 0.75;
+        img.height = jpeg->height * 0.75;
+    } else if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0xFF && static_cast<unsigned char>(bytes[1]) == 0xD8) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is a JPEG whose frame header cannot be read",
+                                           {"save it again as a baseline or progressive JPEG, or as a PNG"}});
+        return r;
     } else {
         const RsvgApi* rsvg = rsvg_api();
         if (rsvg == nullptr) {
-            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is not a PNG, and SVG needs librsvg",
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is not a PNG or JPEG, and SVG needs librsvg",
                                                {"install Debian's librsvg2-2, or use a PNG"}});
             return r;
         }
@@ -30,9 +39,9 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         RsvgHandle* h = rsvg->new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err);
         if (h == nullptr) {
             r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
-                                               "`" + path + "` is neither a PNG nor an SVG image" +
+                                               "`" + path + "` is not a PNG, JPEG or SVG image" +
                                                    (err != nullptr ? std::string(": ") + err->message : ""),
-                                               {"use a .png or .svg file"}});
+                                               {"use a .png, .jpg or .svg file"}});
             if (err != nullptr) {
                 g_error_free(err);
             }

@@ -8,7 +8,7 @@
 
 namespace handout {
 
-/// PNG (by signature) or SVG (through librsvg). Pixels count as 1/96 in, as in CSS.
+/// PNG or JPEG (by signature) or SVG (through librsvg). Pixels count as 1/96 in, as in CSS.
 Result<ImageData> decode_image(const std::string& path, std::string bytes);
 
 }  // namespace handout

@@ -37,7 +37,7 @@ struct Glyph {
     std::uint32_t cluster = 0; ///< byte offset into GlyphRun::text where this glyph's characters start
 };
 
-/// A run of glyphs of one font, size and colour on one baseline, left to right.
+/// A run of glyphs of one font, size and colour on one baseline, in visual order (left to right).
 struct GlyphRun {
     Point origin;            ///< pen position of the first glyph, on the baseline, in pt
     std::uint32_t font = 0;  ///< index into Pages::fonts
@@ -46,6 +46,7 @@ struct GlyphRun {
     std::vector<Glyph> glyphs;
     std::string text;        ///< the characters these glyphs show (UTF-8), for extraction
     std::size_t source = 0;  ///< byte offset of the text in the content file
+    bool rtl = false;        ///< right-to-left text: glyphs are in visual order, `text` in logical order
 };
 
 /// A straight line.
@@ -116,7 +117,7 @@ struct Page {
 
 /// Decoded bytes of a picture: PNG or SVG, with its natural size.
 struct ImageData {
-    enum class Kind { png, svg };
+    enum class Kind { png, jpeg, svg };
     Kind kind = Kind::png;
     std::shared_ptr<const std::string> bytes; ///< shared: every document of a batch uses the same picture
     double width = 0, height = 0;     ///< natural size in pt

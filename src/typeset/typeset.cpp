@@ -186,7 +186,8 @@ private:
     }
 
     void blocks(const Blocks& bs, double x, double width, int parent, Slices& out, bool first_in_container);
-    void paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before);
+    /// own_node false: the lines belong to `parent` itself (a list item's body that is one paragraph).
+    void paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before, bool own_node = true);
     void heading(const Heading& h, double x, double width, int parent, Slices& out, bool first);
     void list(const List& l, double x, double width, int parent, Slices& out, double space_before);
     void table(const Table& t, double x, double width, int parent, Slices& out, double space_before);
@@ -233,7 +234,7 @@ void Typesetter::title(Slices& out) {
     }
 }
 
-void Typesetter::paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before) {
+void Typesetter::paragraph(const Paragraph& p, double x, double width, int parent, Slices& out, double space_before, bool own_node) {
     ParaStyle s = body_style(m_size);
     if (p.code) {
         s.family = m_l.mono_family;
@@ -242,7 +243,7 @@ void Typesetter::paragraph(const Paragraph& p, double x, double width, int paren
         s.hyphenate = false;
     }
     ParaBox box = lay(p.spans, s, width);
-    int pn = node(StructType::p, parent);
+    int pn = own_node ? node(StructType::p, parent) : parent;
     line_slices(box, x, pn, out, space_before, false);
 }
 
@@ -271,7 +272,11 @@ void Typesetter::list(const List& l, double x, double width, int parent, Slices&
         int lbl = node(StructType::lbl, li);
         int body = node(StructType::lbody, li);
         Slices inner;
-        blocks(item.blocks, x + indent, width - indent, body, inner, true);
+        if (item.blocks.size() == 1 && std::holds_alternative<Paragraph>(item.blocks.front().v)) {
+            paragraph(std::get<Paragraph>(item.blocks.front().v), x + indent, width - indent, body, inner, 0, false);
+        } else {
+            blocks(item.blocks, x + indent, width - indent, body, inner, true);
+        }
         if (inner.empty()) {
             continue;
         }

@@ -8,6 +8,7 @@
 #include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
 #include "core/rsvg_lazy.hpp"
+#include "render/cairo/jpeg_surface.hpp"
 #include "pages/hyphen_joins.hpp"
 #include <pango/pango.h>
 
@@ -47,7 +48,7 @@ std::string num(double v) {
 struct CairoCache::Impl {
     std::map<std::pair<std::string, int>, FontFacePtr> faces;
     /// Keyed by the shared bytes: the same picture in every document of a batch.
-    std::map<const std::string*, SurfacePtr> pngs;
+    std::map<const std::string*, SurfacePtr> pngs;  ///< PNG and JPEG pictures, decoded
     std::map<const std::string*, GObjectPtr<RsvgHandle>> svgs;
     std::vector<std::shared_ptr<const std::string>> keep_alive;  ///< the keys stay valid
 
@@ -235,16 +236,19 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                            const ImageData& img = doc.images.at(p.image);
                            const std::string* key = img.bytes.get();
                            cairo_save(cr);
-                           if (img.kind == ImageData::Kind::png) {
+                           if (img.kind != ImageData::Kind::svg) {
                                auto it = cache.pngs.find(key);
                                if (it == cache.pngs.end()) {
                                    PngReader reader{key};
-                                   it = cache.pngs.emplace(key, SurfacePtr(cairo_image_surface_create_from_png_stream(read_png, &reader))).first;
+                                   cairo_surface_t* decoded = img.kind == ImageData::Kind::jpeg
+                                                                  ? jpeg_surface(img.bytes)
+                                                                  : cairo_image_surface_create_from_png_stream(read_png, &reader);
+                                   it = cache.pngs.emplace(key, SurfacePtr(decoded)).first;
                                    cache.keep_alive.push_back(img.bytes);
                                }
                                cairo_surface_t* s = it->second.get();
                                if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-                                   diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode PNG `" + img.path + "`", {}});
+                                   diags.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode picture `" + img.path + "`", {}});
                                } else {
                                    double sw = cairo_image_surface_get_width(s);
                                    double sh = cairo_image_surface_get_height(s);

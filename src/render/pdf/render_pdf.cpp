@@ -1,37 +1,27 @@
 #include "render/pdf/render_pdf.hpp"
 
-#include "core/c_ptr.hpp"
-#include "core/rsvg_lazy.hpp"
 #include "pages/hyphen_joins.hpp"
+#include "render/pdf/pdf_cache.hpp"
+#include "render/pdf/pdf_catalog.hpp"
+#include "render/pdf/pdf_fonts.hpp"
+#include "render/pdf/pdf_glyphs.hpp"
+#include "render/pdf/pdf_images.hpp"
+#include "render/pdf/pdf_syntax.hpp"
+#include "render/pdf/pdf_writer.hpp"
 
-#include <cairo.h>
-#include <harfbuzz/hb-ot.h>
-#include <harfbuzz/hb-subset.h>
-#include <harfbuzz/hb.h>
-#include <qpdf/Buffer.hh>
-#include <qpdf/Pl_Flate.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFWriter.hh>
-
-#include <zlib.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstring>
+#include <climits>
 #include <map>
-#include <optional>
-#include <set>
 
 namespace handout {
 
+PdfCache::PdfCache() : m_impl(std::make_unique<Impl>()) {}
+PdfCache::~PdfCache() = default;
+
 namespace {
 
-using BlobPtr = CPtr<hb_blob_t, hb_blob_destroy>;
-using FacePtr = CPtr<hb_face_t, hb_face_destroy>;
-using HbFontPtr = CPtr<hb_font_t, hb_font_destroy>;
-using SurfacePtr = CPtr<cairo_surface_t, cairo_surface_destroy>;
+using pdf::num;
 
 template <class... Ts>
 struct overloaded : Ts... {
@@ -39,264 +29,6 @@ struct overloaded : Ts... {
 };
 template <class... Ts>
 overloaded(Ts...) -> overloaded<Ts...>;
-
-/// Numbers for content streams: fixed, at most 2 decimals (1/7200 in), never the locale.
-void num(std::string& out, double v) {
-    if (std::abs(v) < 0.005) {
-        v = 0;
-    }
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
-    std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
-    while (s.find('.') != std::string_view::npos && (s.back() == '0' || s.back() == '.')) {
-        bool dot = s.back() == '.';
-        s.remove_suffix(1);
-        if (dot) {
-            break;
-        }
-    }
-    out.append(s);
-    out += ' ';
-}
-
-void hex4(std::string& out, unsigned v) {
-    static const char* d = "0123456789ABCDEF";
-    out += d[(v >> 12) & 15];
-    out += d[(v >> 8) & 15];
-    out += d[(v >> 4) & 15];
-    out += d[v & 15];
-}
-
-/// UTF-8 → UTF-16BE hex digits.
-std::string utf16_hex(std::string_view s) {
-    std::string out;
-    const char* p = s.data();
-    const char* end = s.data() + s.size();
-    while (p < end) {
-        gunichar c = g_utf8_get_char_validated(p, end - p);
-        if (c == static_cast<gunichar>(-1) || c == static_cast<gunichar>(-2)) {
-            ++p;
-            continue;
-        }
-        p = g_utf8_next_char(p);
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            hex4(out, 0xD800 + (c >> 10));
-            hex4(out, 0xDC00 + (c & 0x3FF));
-        } else {
-            hex4(out, c);
-        }
-    }
-    return out;
-}
-
-/// zlib (FlateDecode) bytes, for streams handed to qpdf already encoded.
-std::string deflated(std::string_view data) {
-    uLongf size = compressBound(static_cast<uLong>(data.size()));
-    std::string out(size, '\0');
-    compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
-              static_cast<uLong>(data.size()), Z_DEFAULT_COMPRESSION);
-    out.resize(size);
-    return out;
-}
-
-/// A stream whose data is already deflated: qpdf writes it as it is.
-QPDFObjectHandle flate_stream(QPDF& pdf, const std::string& z) {
-    QPDFObjectHandle s = QPDFObjectHandle::newStream(&pdf);
-    s.replaceStreamData(z, QPDFObjectHandle::newName("/FlateDecode"), QPDFObjectHandle::newNull());
-    return s;
-}
-
-QPDFObjectHandle text_string(std::string_view utf8) {
-    return QPDFObjectHandle::newUnicodeString(std::string(utf8));
-}
-
-std::string pdf_date(const std::string& iso) {
-    // 2026-11-01T00:00:00 → D:20261101000000Z
-    std::string d;
-    for (char c : iso) {
-        if (c >= '0' && c <= '9') {
-            d += c;
-        }
-    }
-    d.resize(14, '0');
-    return "D:" + d + "Z";
-}
-
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
-struct PdfCache::Impl {
-    struct Face {
-        BlobPtr blob;
-        FacePtr face;
-        HbFontPtr font;   ///< at upem scale: advances in font units
-        unsigned upem = 1000;
-        std::string ps_name;
-        std::map<std::uint32_t, int> widths;  ///< glyph → advance in 1/1000 em, as /W says
-
-        int width(std::uint32_t g) {
-            auto it = widths.find(g);
-            if (it == widths.end()) {
-                it = widths.emplace(g, static_cast<int>(std::lround(hb_font_get_glyph_h_advance(font.get(), g) * 1000.0 / upem))).first;
-            }
-            return it->second;
-        }
-    };
-    std::map<std::pair<std::string, int>, Face> faces;
-    struct Raster {
-        int w = 0, h = 0;
-        std::string rgb, alpha;  ///< 8-bit samples, deflated once; alpha empty when opaque
-    };
-    /// Subset fonts by file and glyph set: a batch's sheets mostly use the same glyphs.
-    struct Subset {
-        std::string z;           ///< deflated font file
-        std::size_t length1 = 0; ///< its size before deflating
-    };
-    std::map<std::string, Subset> subsets;  ///< at most 17: a batch has few distinct glyph sets worth keeping
-    std::map<const std::string*, Raster> images;
-    std::vector<std::shared_ptr<const std::string>> keep_alive;
-
-    Face& face(const FontRef& f) {
-        auto key = std::make_pair(f.file, f.index);
-        auto it = faces.find(key);
-        if (it != faces.end()) {
-            return it->second;
-        }
-        Face fc;
-        fc.blob.reset(hb_blob_create_from_file(f.file.c_str()));
-        fc.face.reset(hb_face_create(fc.blob.get(), static_cast<unsigned>(f.index)));
-        fc.upem = hb_face_get_upem(fc.face.get());
-        fc.font.reset(hb_font_create(fc.face.get()));
-        hb_font_set_scale(fc.font.get(), static_cast<int>(fc.upem), static_cast<int>(fc.upem));
-        char name[128] = {0};
-        unsigned len = sizeof name;
-        hb_ot_name_get_utf8(fc.face.get(), HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name);
-        fc.ps_name = name[0] != 0 ? name : "Font";
-        return faces.emplace(key, std::move(fc)).first->second;
-    }
-
-    const Raster& raster(const ImageData& img) {
-        const std::string* key = img.bytes.get();
-        auto it = images.find(key);
-        if (it != images.end()) {
-            return it->second;
-        }
-        Raster r;
-        SurfacePtr s;
-        if (img.kind == ImageData::Kind::png) {
-            struct Reader {
-                const std::string* bytes;
-                std::size_t pos;
-            } reader{key, 0};
-            s.reset(cairo_image_surface_create_from_png_stream(
-                [](void* c, unsigned char* data, unsigned int length) {
-                    auto* rd = static_cast<Reader*>(c);
-                    if (rd->pos + length > rd->bytes->size()) {
-                        return CAIRO_STATUS_READ_ERROR;
-                    }
-                    std::memcpy(data, rd->bytes->data() + rd->pos, length);
-                    rd->pos += length;
-                    return CAIRO_STATUS_SUCCESS;
-                },
-                &reader));
-        } else if (const RsvgApi* rsvg = rsvg_api()) {
-            // A vector picture becomes pixels at 4× its natural size (300 dpi and more).
-            int w = std::max(1, static_cast<int>(img.width / 72.0 * 300));
-            int h = std::max(1, static_cast<int>(img.height / 72.0 * 300));
-            s.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
-            cairo_t* cr = cairo_create(s.get());
-            if (RsvgHandle* handle = rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr)) {
-                RsvgRectangle vp{0, 0, static_cast<double>(w), static_cast<double>(h)};
-                rsvg->render_document(handle, cr, &vp, nullptr);
-                g_object_unref(handle);
-            }
-            cairo_destroy(cr);
-            cairo_surface_flush(s.get());
-        }
-        if (s && cairo_surface_status(s.get()) == CAIRO_STATUS_SUCCESS) {
-            r.w = cairo_image_surface_get_width(s.get());
-            r.h = cairo_image_surface_get_height(s.get());
-            bool has_alpha = cairo_image_surface_get_format(s.get()) == CAIRO_FORMAT_ARGB32;
-            int stride = cairo_image_surface_get_stride(s.get());
-            const unsigned char* data = cairo_image_surface_get_data(s.get());
-            r.rgb.reserve(static_cast<std::size_t>(r.w * r.h * 3));
-            bool opaque = true;
-            std::string alpha;
-            for (int y = 0; y < r.h; ++y) {
-                const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
-                for (int x = 0; x < r.w; ++x) {
-                    std::uint32_t px = row[x];
-                    unsigned a = has_alpha ? (px >> 24) & 255 : 255;
-                    auto un = [&](unsigned c) { return a == 0 ? 0U : std::min(255U, (c * 255 + a / 2) / a); };  // unpremultiply
-                    r.rgb += static_cast<char>(un((px >> 16) & 255));
-                    r.rgb += static_cast<char>(un((px >> 8) & 255));
-                    r.rgb += static_cast<char>(un(px & 255));
-                    alpha += static_cast<char>(a);
-                    opaque = opaque && a == 255;
-                }
-            }
-            if (!opaque) {
-                r.alpha = deflated(alpha);
-            }
-            r.rgb = deflated(r.rgb);
-        }
-        keep_alive.push_back(img.bytes);
-        return images.emplace(key, std::move(r)).first->second;
-    }
-};
-
-PdfCache::PdfCache() : m_impl(std::make_unique<Impl>()) {}
-PdfCache::~PdfCache() = default;
-
-namespace {
-
-/// One document's use of one font: glyphs, their widths, and what text each stands for.
-struct FontUse {
-    std::set<std::uint32_t> gids;
-    std::map<std::uint32_t, std::string> unicode;  ///< first text seen for each glyph
-};
-
-/// The font with only these glyphs: glyph ids kept (CIDToGIDMap Identity), hinting and layout
-/// tables dropped.
-std::optional<std::string> subset_font(hb_face_t* face, const std::set<std::uint32_t>& gids) {
-    hb_subset_input_t* in = hb_subset_input_create_or_fail();
-    if (in == nullptr) {
-        return std::nullopt;
-    }
-    hb_set_t* glyphs = hb_subset_input_glyph_set(in);
-    hb_set_add(glyphs, 0);
-    for (auto g : gids) {
-        hb_set_add(glyphs, g);
-    }
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
-    hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH"}) {
-        hb_set_add(drop, hb_tag_from_string(t, 4));
-    }
-    FacePtr sub(hb_subset_or_fail(face, in));
-    hb_subset_input_destroy(in);
-    if (!sub) {
-        return std::nullopt;
-    }
-    BlobPtr blob(hb_face_reference_blob(sub.get()));
-    unsigned len = 0;
-    const char* data = hb_blob_get_data(blob.get(), &len);
-    return std::string(data, len);
-}
 
 const char* artifact_type(ArtifactKind k) {
     switch (k) {
@@ -316,9 +48,8 @@ void path_box(std::string& c, const Rect& r, double radius, double page_h) {
         c += "re\n";
         return;
     }
-    double k = 0.5523 * radius;  // Bézier circle constant
     double rr = std::min(radius, std::min(w, h) / 2);
-    k = 0.5523 * rr;
+    double k = 0.5523 * rr;  // Bézier circle constant
     num(c, x + rr), num(c, y), c += "m ";
     num(c, x + w - rr), num(c, y), c += "l ";
     num(c, x + w - rr + k), num(c, y), num(c, x + w), num(c, y + rr - k), num(c, x + w), num(c, y + rr), c += "c ";
@@ -330,10 +61,103 @@ void path_box(std::string& c, const Rect& r, double radius, double page_h) {
     num(c, x), num(c, y + rr - k), num(c, x + rr - k), num(c, y), num(c, x + rr), num(c, y), c += "c h\n";
 }
 
-void color(std::string& c, const Color& col, bool stroke) {
-    num(c, col.r), num(c, col.g), num(c, col.b);
+std::string color(const Color& col, bool stroke) {
+    std::string c;
+    num(c, col.r);
+    std::string r = c;
+    num(c, col.g), num(c, col.b);
+    if (c == r + r + r) {
+        return r + (stroke ? "G " : "g ");  // a grey
+    }
     c += stroke ? "RG " : "rg ";
+    return c;
 }
+
+/// Where an element's content sits in reading order: marked content (MCID on a page) or an OBJR.
+struct Kid {
+    std::size_t seq;
+    QPDFObjectHandle obj;
+    int page = -1;   ///< for marked content: its page, so a same-page MCR can be a plain MCID
+    int mcid = -1;
+};
+
+/// The structure tree as the pages are written: elements, their kids, the parent tree.
+struct StructureTree {
+    QPDFObjectHandle root;
+    std::vector<QPDFObjectHandle> elems;
+    std::vector<std::vector<Kid>> kids;
+    std::vector<std::size_t> first_seq;
+    std::size_t seq = 0;
+
+    StructureTree(QPDF& pdf, const Pages& doc) : kids(doc.nodes.size()), first_seq(doc.nodes.size(), SIZE_MAX) {
+        root = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+        elems.resize(doc.nodes.size());
+        for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
+            elems[i] = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+            const StructNode& n = doc.nodes[i];
+            elems[i].replaceKey("/S", QPDFObjectHandle::newName(std::string("/") + struct_type_name(n.type)));
+            elems[i].replaceKey("/P", n.parent < 0 ? root : elems[static_cast<std::size_t>(n.parent)]);
+            if (!n.alt.empty()) {
+                elems[i].replaceKey("/Alt", pdf::text_string(n.alt));
+            }
+            if (!n.lang.empty()) {
+                elems[i].replaceKey("/Lang", pdf::text_string(n.lang));
+            }
+            if (!n.id.empty()) {
+                elems[i].replaceKey("/ID", QPDFObjectHandle::newString(n.id));
+            }
+            if (n.type == StructType::th) {
+                elems[i].replaceKey("/A", QPDFObjectHandle::parse("<< /O /Table /Scope /Column >>"));
+            }
+        }
+    }
+
+    void add(std::size_t node, Kid kid) {
+        kid.seq = seq++;
+        first_seq[node] = std::min(first_seq[node], kid.seq);
+        kids[node].push_back(std::move(kid));
+    }
+
+    /// Child elements take their place among their parent's kids by their first content; an
+    /// element's /Pg is the page of its first marked content.
+    void finish(const Pages& doc, const std::vector<QPDFObjectHandle>& page_objs, QPDFObjectHandle parent_tree, int next_key) {
+        for (std::size_t i = doc.nodes.size(); i-- > 0;) {
+            int parent = doc.nodes[i].parent;
+            if (parent >= 0) {
+                auto p = static_cast<std::size_t>(parent);
+                first_seq[p] = std::min(first_seq[p], first_seq[i]);
+            }
+        }
+        for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
+            int parent = doc.nodes[i].parent;
+            if (parent >= 0) {
+                kids[static_cast<std::size_t>(parent)].push_back({first_seq[i], elems[i]});
+            }
+        }
+        for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
+            std::stable_sort(kids[i].begin(), kids[i].end(), [](const Kid& a, const Kid& b) { return a.seq < b.seq; });
+            int pg = -1;
+            for (auto& k : kids[i]) {
+                if (k.page >= 0) {
+                    pg = k.page;
+                    break;
+                }
+            }
+            if (pg >= 0) {
+                elems[i].replaceKey("/Pg", page_objs[static_cast<std::size_t>(pg)]);
+            }
+            QPDFObjectHandle arr = QPDFObjectHandle::newArray();
+            for (auto& k : kids[i]) {
+                arr.appendItem(k.page >= 0 && k.page == pg ? QPDFObjectHandle::newInteger(k.mcid) : k.obj);
+            }
+            elems[i].replaceKey("/K", arr.getArrayNItems() == 1 && arr.getArrayItem(0).isInteger() ? arr.getArrayItem(0) : arr);
+        }
+        root.replaceKey("/Type", QPDFObjectHandle::newName("/StructTreeRoot"));
+        root.replaceKey("/K", doc.nodes.empty() ? QPDFObjectHandle::newArray() : QPDFObjectHandle::newArray({elems[0]}));
+        root.replaceKey("/ParentTree", parent_tree);
+        root.replaceKey("/ParentTreeNextKey", QPDFObjectHandle::newInteger(next_key));
+    }
+};
 
 }  // namespace
 
@@ -351,172 +175,22 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     QPDFObjectHandle root = pdf.getRoot();
     QPDFObjectHandle pages_obj = root.getKey("/Pages");
 
-    // ---- fonts used ----
-    std::vector<FontUse> uses(doc.fonts.size());
-    for (const auto& page : doc.pages) {
-        for (const auto& item : page.items) {
-            if (const auto* run = std::get_if<GlyphRun>(&item.v)) {
-                FontUse& u = uses[run->font];
-                for (std::size_t i = 0; i < run->glyphs.size(); ++i) {
-                    const Glyph& g = run->glyphs[i];
-                    u.gids.insert(g.id);
-                    if (i > 0 && run->glyphs[i - 1].cluster == g.cluster) {
-                        continue;  // a later glyph of one cluster: the first carries the text
-                    }
-                    std::size_t end = run->text.size();
-                    for (std::size_t k = i + 1; k < run->glyphs.size(); ++k) {
-                        if (run->glyphs[k].cluster != g.cluster) {
-                            end = run->glyphs[k].cluster;
-                            break;
-                        }
-                    }
-                    std::string text = run->text.substr(g.cluster, end - g.cluster);
-                    while (!text.empty() && text.back() == ' ' && text.size() > 1) {
-                        text.pop_back();  // a space blanked at a line end rides on the glyph before it
-                    }
-                    u.unicode.emplace(g.id, text);
-                }
-            }
-        }
-    }
-    std::vector<QPDFObjectHandle> font_objs(doc.fonts.size());
+    std::vector<pdf::FontUse> uses = pdf::collect_font_uses(doc);
+    std::vector<std::optional<pdf::EmbeddedFont>> fonts(doc.fonts.size());
     for (std::size_t f = 0; f < doc.fonts.size(); ++f) {
         if (uses[f].gids.empty()) {
             continue;
         }
-        PdfCache::Impl::Face& face = cache.face(doc.fonts[f]);
-        std::string subset_key = doc.fonts[f].file + "#" + std::to_string(doc.fonts[f].index);
-        for (auto g : uses[f].gids) {
-            subset_key += "," + std::to_string(g);
-        }
-        auto cached = cache.subsets.find(subset_key);
-        if (cached == cache.subsets.end()) {
-            std::optional<std::string> bytes = subset_font(face.face.get(), uses[f].gids);
-            if (!bytes) {
-                result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot subset font `" + doc.fonts[f].file + "`", {}});
-                return result;
-            }
-            if (cache.subsets.size() > 16) {
-                cache.subsets.clear();
-            }
-            cached = cache.subsets.emplace(subset_key, PdfCache::Impl::Subset{deflated(*bytes), bytes->size()}).first;
-        }
-        // A subset tag from the glyphs: the same glyphs give the same name.
-        std::uint64_t h = 1469598103934665603ULL;
-        for (auto g : uses[f].gids) {
-            h = (h ^ g) * 1099511628211ULL;
-        }
-        std::string tag;
-        for (int i = 0; i < 6; ++i) {
-            tag += static_cast<char>('A' + (h % 26));
-            h /= 26;
-        }
-        std::string base = tag + "+" + face.ps_name;
-        QPDFObjectHandle file = flate_stream(pdf, cached->second.z);
-        file.getDict().replaceKey("/Length1", QPDFObjectHandle::newInteger(static_cast<long long>(cached->second.length1)));
-        hb_font_extents_t ext{};
-        hb_font_get_h_extents(face.font.get(), &ext);
-        double k = 1000.0 / face.upem;
-        QPDFObjectHandle desc = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-        desc.replaceKey("/Type", QPDFObjectHandle::newName("/FontDescriptor"));
-        desc.replaceKey("/FontName", QPDFObjectHandle::newName("/" + base));
-        desc.replaceKey("/Flags", QPDFObjectHandle::newInteger(32));
-        desc.replaceKey("/FontBBox", QPDFObjectHandle::parse("[-1000 " + std::to_string(static_cast<int>(ext.descender * k)) + " 2000 " +
-                                                             std::to_string(static_cast<int>(ext.ascender * k)) + "]"));
-        desc.replaceKey("/ItalicAngle", QPDFObjectHandle::newInteger(0));
-        desc.replaceKey("/Ascent", QPDFObjectHandle::newInteger(static_cast<int>(ext.ascender * k)));
-        desc.replaceKey("/Descent", QPDFObjectHandle::newInteger(static_cast<int>(ext.descender * k)));
-        desc.replaceKey("/CapHeight", QPDFObjectHandle::newInteger(static_cast<int>(ext.ascender * k * 0.7)));
-        desc.replaceKey("/StemV", QPDFObjectHandle::newInteger(80));
-        desc.replaceKey("/FontFile2", file);
-        // Exact widths, in runs of consecutive glyph ids.
-        std::string w = "[";
-        std::uint32_t prev = 0;
-        bool open = false;
-        for (auto g : uses[f].gids) {
-            int adv = face.width(g);
-            if (!open || g != prev + 1) {
-                w += (open ? "] " : "") + std::to_string(g) + " [";
-                open = true;
-            }
-            w += std::to_string(adv) + " ";
-            prev = g;
-        }
-        w += open ? "]]" : "]";
-        QPDFObjectHandle cid = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-        cid.replaceKey("/Type", QPDFObjectHandle::newName("/Font"));
-        cid.replaceKey("/Subtype", QPDFObjectHandle::newName("/CIDFontType2"));
-        cid.replaceKey("/BaseFont", QPDFObjectHandle::newName("/" + base));
-        cid.replaceKey("/CIDSystemInfo", QPDFObjectHandle::parse("<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"));
-        cid.replaceKey("/FontDescriptor", desc);
-        cid.replaceKey("/W", QPDFObjectHandle::parse(w));
-        cid.replaceKey("/CIDToGIDMap", QPDFObjectHandle::newName("/Identity"));
-        // ToUnicode from the clusters: ligatures map to their letters.
-        std::string cmap =
-            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-            "/Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-        std::vector<std::pair<std::uint32_t, std::string>> maps;
-        for (const auto& [g, text] : uses[f].unicode) {
-            if (!text.empty()) {
-                maps.emplace_back(g, utf16_hex(text == "\xC2\xAD" ? std::string_view("\xC2\xAD") : std::string_view(text)));
-            }
-        }
-        for (std::size_t i = 0; i < maps.size(); i += 100) {
-            std::size_t n = std::min<std::size_t>(100, maps.size() - i);
-            cmap += std::to_string(n) + " beginbfchar\n";
-            for (std::size_t j = i; j < i + n; ++j) {
-                cmap += "<";
-                hex4(cmap, maps[j].first);
-                cmap += "> <" + maps[j].second + ">\n";
-            }
-            cmap += "endbfchar\n";
-        }
-        cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-        QPDFObjectHandle type0 = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-        type0.replaceKey("/Type", QPDFObjectHandle::newName("/Font"));
-        type0.replaceKey("/Subtype", QPDFObjectHandle::newName("/Type0"));
-        type0.replaceKey("/BaseFont", QPDFObjectHandle::newName("/" + base));
-        type0.replaceKey("/Encoding", QPDFObjectHandle::newName("/Identity-H"));
-        type0.replaceKey("/DescendantFonts", QPDFObjectHandle::newArray({cid}));
-        type0.replaceKey("/ToUnicode", QPDFObjectHandle::newStream(&pdf, cmap));
-        font_objs[f] = type0;
-    }
-
-    // ---- structure elements (made now, filled as pages are written) ----
-    QPDFObjectHandle tree_root = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-    std::vector<QPDFObjectHandle> elems(doc.nodes.size());
-    for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
-        elems[i] = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-        const StructNode& n = doc.nodes[i];
-        elems[i].replaceKey("/S", QPDFObjectHandle::newName(std::string("/") + struct_type_name(n.type)));
-        elems[i].replaceKey("/P", n.parent < 0 ? tree_root : elems[static_cast<std::size_t>(n.parent)]);
-        if (!n.alt.empty()) {
-            elems[i].replaceKey("/Alt", text_string(n.alt));
-        }
-        if (!n.lang.empty()) {
-            elems[i].replaceKey("/Lang", text_string(n.lang));
-        }
-        if (!n.id.empty()) {
-            elems[i].replaceKey("/ID", QPDFObjectHandle::newString(n.id));
-        }
-        if (n.type == StructType::th) {
-            elems[i].replaceKey("/A", QPDFObjectHandle::parse("<< /O /Table /Scope /Column >>"));
+        fonts[f] = pdf::embed_font(pdf, cache, doc.fonts[f], uses[f]);
+        if (!fonts[f]) {
+            result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot subset font `" + doc.fonts[f].file + "`", {}});
+            return result;
         }
     }
-    // Kids in reading order: each node's content (MCRs, OBJRs) and child elements, by the
-    // order in which they first appear on the pages.
-    struct Kid {
-        std::size_t seq;
-        QPDFObjectHandle obj;
-        int page = -1;   ///< for marked content: its page, so a same-page MCR can be a plain MCID
-        int mcid = -1;
-    };
-    std::vector<std::vector<Kid>> kids(doc.nodes.size());
-    std::vector<std::size_t> first_seq(doc.nodes.size(), SIZE_MAX);
-    std::size_t seq = 0;
 
-    std::map<const GlyphRun*, std::string> heads;       // run ending in a break hyphen → the word's rest
-    std::map<const GlyphRun*, std::size_t> tails;       // run starting with that rest → its bytes
+    StructureTree tree(pdf, doc);
+    std::map<const GlyphRun*, std::string> heads;  // run ending in a break hyphen → the word's rest
+    std::map<const GlyphRun*, std::size_t> tails;  // run starting with that rest → its bytes
     for (const auto& j : hyphen_joins(doc)) {
         heads[j.head] = j.tail->text.substr(0, j.tail_bytes);
         tails[j.tail] = j.tail_bytes;
@@ -524,25 +198,68 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     std::map<std::uint32_t, QPDFObjectHandle> image_objs;  // one XObject per picture, however often it is drawn
 
     std::vector<QPDFObjectHandle> page_objs;
+    // One resource dictionary for all pages: what any page uses.
+    QPDFObjectHandle resources = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+    QPDFObjectHandle font_res = QPDFObjectHandle::newDictionary();
+    QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
+    resources.replaceKey("/Font", font_res);
     QPDFObjectHandle parent_tree_nums = QPDFObjectHandle::newArray();
     int next_struct_parent = 0;
-    std::vector<std::pair<int, QPDFObjectHandle>> annot_parents;
+    std::vector<std::pair<QPDFObjectHandle, QPDFObjectHandle>> annot_objs;  // annotation with a /StructParent → its element
     for (std::size_t pi = 0; pi < doc.pages.size(); ++pi) {
         const Page& page = doc.pages[pi];
         const double H = page.height;
         QPDFObjectHandle page_obj = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
         page_obj.replaceKey("/Type", QPDFObjectHandle::newName("/Page"));
         page_obj.replaceKey("/Parent", pages_obj);
-        page_obj.replaceKey("/MediaBox", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(0, 0, page.width, H)));
-        QPDFObjectHandle fonts = QPDFObjectHandle::newDictionary();
-        QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
+        if (page.width != doc.pages[0].width || H != doc.pages[0].height) {  // else the Pages node's
+            page_obj.replaceKey("/MediaBox", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(0, 0, page.width, H)));
+        }
         QPDFObjectHandle annots = QPDFObjectHandle::newArray();
         QPDFObjectHandle mcid_parents = QPDFObjectHandle::newArray();
         std::string c;
-        std::string fill_state;  // the fill colour in force: not set again for every run
+        std::string fill_state, stroke_state, font_state;  // in force: not set again for every item
         int mcid = 0;
-        int image_no = 0;
-        auto open_content = [&](const Item& item) {
+        // Consecutive items of one element (a paragraph's lines) or one kind of artifact share
+        // one marked-content sequence; text stays in one text object across sequences until a
+        // graphic comes.
+        constexpr int none = INT_MIN;
+        int open_key = none;
+        bool in_text = false;
+        bool mc_in_text = false;  // the open sequence began inside the text object
+        double tx = 0, ty = 0;    // the text line matrix's origin, as written (rounded)
+        auto begin_text = [&] {
+            if (!in_text) {
+                c += "BT ";
+                in_text = true;
+                tx = ty = 0;
+            }
+        };
+        auto end_text = [&] {
+            if (in_text) {
+                c += "ET\n";
+                in_text = false;
+            }
+        };
+        auto close_content = [&] {
+            if (open_key != none) {
+                if (!mc_in_text) {
+                    end_text();
+                }
+                c += "EMC\n";
+                open_key = none;
+            }
+        };
+        auto open_content = [&](const Item& item, bool merge, bool text) {
+            int key = item.node >= 0 ? item.node : -1 - static_cast<int>(item.artifact);
+            if (merge && key == open_key && (text || !mc_in_text)) {
+                text ? begin_text() : end_text();
+                return;
+            }
+            close_content();
+            text ? begin_text() : end_text();
+            mc_in_text = text;
+            open_key = key;
             if (item.node < 0) {
                 c += artifact_type(item.artifact);
                 return;
@@ -553,11 +270,25 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
             mcr.replaceKey("/Type", QPDFObjectHandle::newName("/MCR"));
             mcr.replaceKey("/Pg", page_obj);
             mcr.replaceKey("/MCID", QPDFObjectHandle::newInteger(mcid));
-            kids[node].push_back({seq, mcr, static_cast<int>(pi), mcid});
-            first_seq[node] = std::min(first_seq[node], seq);
-            ++seq;
-            mcid_parents.appendItem(elems[node]);
+            tree.add(node, {0, mcr, static_cast<int>(pi), mcid});
+            mcid_parents.appendItem(tree.elems[node]);
             ++mcid;
+        };
+        auto set_stroke = [&](const Color& col, double width) {  // butt caps: the default
+            std::string stroke = color(col, true);
+            num(stroke, width);
+            stroke += "w ";
+            if (stroke != stroke_state) {
+                c += stroke;
+                stroke_state = std::move(stroke);
+            }
+        };
+        auto set_fill = [&](const Color& col) {
+            std::string fill = color(col, false);
+            if (fill != fill_state) {
+                c += fill;
+                fill_state = std::move(fill);
+            }
         };
         for (const auto& item : page.items) {
             std::visit(overloaded{
@@ -565,127 +296,80 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                if (run.glyphs.empty()) {
                                    return;
                                }
-                               open_content(item);
+                               open_content(item, true, true);
+                               set_fill(run.color);
                                std::string fname = "/F" + std::to_string(run.font);
-                               fonts.replaceKey(fname, font_objs[run.font]);
-                               PdfCache::Impl::Face& face = cache.face(doc.fonts[run.font]);
-                               c += "BT ";
-                               std::string fill;
-                               color(fill, run.color, false);
-                               if (fill != fill_state) {
-                                   c += fill;
-                                   fill_state = fill;
+                               font_res.replaceKey(fname, fonts[run.font]->font);
+                               std::string font = fname + " ";
+                               num(font, run.size);
+                               font += "Tf ";
+                               if (font != font_state) {
+                                   c += font;
+                                   font_state = std::move(font);
                                }
-                               c += fname + " ";
-                               num(c, run.size);
-                               c += "Tf 1 0 0 1 ";
-                               num(c, run.origin.x + run.glyphs.front().dx);
-                               num(c, H - run.origin.y);
-                               c += "Tm ";
-                               // A TJ for glyphs [a, b): the numbers move the pen from the font's
-                               // width to the laid-out advance (justification, kerning).
-                               auto tj = [&](std::size_t a, std::size_t b) {
-                                   c += "[<";
-                                   for (std::size_t i = a; i < b; ++i) {
-                                       const Glyph& g = run.glyphs[i];
-                                       hex4(c, g.id);
-                                       double natural = face.width(g.id) * run.size / 1000.0;
-                                       double next_dx = i + 1 < run.glyphs.size() ? run.glyphs[i + 1].dx : 0;
-                                       double adj = (natural - (g.advance + next_dx - g.dx)) * 1000.0 / run.size;
-                                       if (std::abs(adj) > 0.05 && i + 1 < run.glyphs.size()) {
-                                           c += "> ";
-                                           num(c, adj);
-                                           c += "<";
-                                       }
-                                   }
-                                   c += ">] TJ ";
-                               };
-                               // A word hyphenated at the line end reads whole: the hyphen stands
-                               // for the word's rest, and the rest on the next line for nothing.
-                               std::size_t n = run.glyphs.size();
-                               std::size_t first = 0;
+                               // Td moves by what was written, so rounding never adds up. (T* with
+                               // TL, or Tj for arrays without numbers, deflate larger: measured.)
+                               std::string dx, dy;
+                               num(dx, run.origin.x + run.glyphs.front().dx - tx);
+                               num(dy, H - run.origin.y - ty);
+                               tx += std::stod(dx);
+                               ty += std::stod(dy);
+                               c += dx + dy + "Td ";
+                               pdf::RunText text;
+                               text.use = &uses[run.font];
+                               if (auto h = heads.find(&run); h != heads.end()) {
+                                   text.head_rest = h->second;
+                               }
                                if (auto t = tails.find(&run); t != tails.end()) {
-                                   while (first < n && run.glyphs[first].cluster < t->second) {
-                                       ++first;
-                                   }
-                                   c += "/Span <</ActualText <FEFF>>> BDC ";
-                                   tj(0, first);
-                                   c += "EMC ";
+                                   text.tail_bytes = t->second;
                                }
-                               if (auto h = heads.find(&run); h != heads.end() && n - first >= 1) {
-                                   if (n - 1 > first) {
-                                       tj(first, n - 1);
-                                   }
-                                   c += "/Span <</ActualText <FEFF" + utf16_hex(h->second) + ">>> BDC ";
-                                   tj(n - 1, n);
-                                   c += "EMC ";
-                               } else if (first < n) {
-                                   tj(first, n);
-                               }
-                               c += "ET\nEMC\n";
+                               pdf::write_glyphs(c, run, *fonts[run.font], cache.face(doc.fonts[run.font]), text);
+                               c += '\n';
                            },
                            [&](const Rule& r) {
-                               open_content(item);
-                               color(c, r.color, true);
-                               num(c, r.width);
-                               c += "w 0 J ";
+                               open_content(item, item.node < 0, false);
+                               set_stroke(r.color, r.width);
                                num(c, r.from.x), num(c, H - r.from.y);
                                c += "m ";
                                num(c, r.to.x), num(c, H - r.to.y);
-                               c += "l S\nEMC\n";
+                               c += "l S\n";
                            },
                            [&](const Box& b) {
-                               open_content(item);
+                               open_content(item, item.node < 0, false);
                                if (b.filled) {
-                                   std::string fill;
-                                   color(fill, b.fill, false);
-                                   if (fill != fill_state) {
-                                       c += fill;
-                                       fill_state = fill;
-                                   }
+                                   set_fill(b.fill);
                                }
                                if (b.stroke_width > 0) {
-                                   color(c, b.stroke, true);
-                                   num(c, b.stroke_width);
-                                   c += "w ";
+                                   set_stroke(b.stroke, b.stroke_width);
                                }
                                path_box(c, b.rect, b.radius, H);
                                c += b.filled && b.stroke_width > 0 ? "B\n" : b.filled ? "f\n" : "S\n";
-                               c += "EMC\n";
                            },
                            [&](const Picture& p) {
                                const ImageData& img = doc.images.at(p.image);
-                               const auto& ras = cache.raster(img);
-                               if (ras.w == 0) {
-                                   result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode picture `" + img.path + "`", {}});
-                                   return;
+                               double sx = p.rect.w, sy = p.rect.h;  // the unit square's scale, for an image
+                               auto it = image_objs.find(p.image);
+                               if (img.kind == ImageData::Kind::svg && cache.vector(img).form.isInitialized()) {
+                                   const auto& vec = cache.vector(img);
+                                   if (it == image_objs.end()) {
+                                       it = image_objs.emplace(p.image, pdf.copyForeignObject(vec.form)).first;
+                                   }
+                                   sx /= vec.width;
+                                   sy /= vec.height;
+                               } else if (it == image_objs.end()) {
+                                   const auto& ras = cache.raster(img);
+                                   if (ras.w == 0) {
+                                       result.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot decode picture `" + img.path + "`", {}});
+                                       return;
+                                   }
+                                   it = image_objs.emplace(p.image, pdf::image_xobject(pdf, ras)).first;
                                }
                                std::string name = "/Im" + std::to_string(p.image);
-                               auto it = image_objs.find(p.image);
-                               if (it == image_objs.end()) {
-                                   auto image = [&](const std::string& z, const char* space) {
-                                       QPDFObjectHandle xo = flate_stream(pdf, z);
-                                       QPDFObjectHandle d = xo.getDict();
-                                       d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-                                       d.replaceKey("/Subtype", QPDFObjectHandle::newName("/Image"));
-                                       d.replaceKey("/Width", QPDFObjectHandle::newInteger(ras.w));
-                                       d.replaceKey("/Height", QPDFObjectHandle::newInteger(ras.h));
-                                       d.replaceKey("/ColorSpace", QPDFObjectHandle::newName(space));
-                                       d.replaceKey("/BitsPerComponent", QPDFObjectHandle::newInteger(8));
-                                       return xo;
-                                   };
-                                   QPDFObjectHandle xo = image(ras.rgb, "/DeviceRGB");
-                                   if (!ras.alpha.empty()) {
-                                       xo.getDict().replaceKey("/SMask", image(ras.alpha, "/DeviceGray"));
-                                   }
-                                   it = image_objs.emplace(p.image, xo).first;
-                               }
-                               ++image_no;
                                xobjects.replaceKey(name, it->second);
-                               open_content(item);
+                               open_content(item, false, false);
                                c += "q ";
-                               num(c, p.rect.w), c += "0 0 ", num(c, p.rect.h), num(c, p.rect.x), num(c, H - p.rect.y - p.rect.h);
-                               c += "cm " + name + " Do Q\nEMC\n";
+                               num(c, sx), c += "0 0 ", num(c, sy), num(c, p.rect.x), num(c, H - p.rect.y - p.rect.h);
+                               c += "cm " + name + " Do Q\n";
                            },
                            [&](const Link& l) {
                                QPDFObjectHandle a = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
@@ -694,7 +378,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                a.replaceKey("/Rect", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(
                                                          l.rect.x, H - l.rect.y - l.rect.h, l.rect.x + l.rect.w, H - l.rect.y)));
                                a.replaceKey("/Border", QPDFObjectHandle::parse("[0 0 0]"));
-                               a.replaceKey("/Contents", text_string(l.uri));
+                               a.replaceKey("/Contents", pdf::text_string(l.uri));
                                QPDFObjectHandle action = QPDFObjectHandle::newDictionary();
                                action.replaceKey("/S", QPDFObjectHandle::newName("/URI"));
                                action.replaceKey("/URI", QPDFObjectHandle::newString(l.uri));
@@ -707,23 +391,18 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
                                    objr.replaceKey("/Type", QPDFObjectHandle::newName("/OBJR"));
                                    objr.replaceKey("/Obj", a);
                                    objr.replaceKey("/Pg", page_obj);
-                                   kids[node].push_back({seq, objr});
-                                   first_seq[node] = std::min(first_seq[node], seq);
-                                   ++seq;
-                                   annot_parents.emplace_back(-1, elems[node]);
-                                   a.replaceKey("/StructParent", QPDFObjectHandle::newInteger(static_cast<long long>(annot_parents.size()) - 1));
+                                   tree.add(node, {0, objr});
+                                   annot_objs.emplace_back(a, tree.elems[node]);
+                                   a.replaceKey("/StructParent", QPDFObjectHandle::newInteger(0));  // numbered below
                                }
                            },
                        },
                        item.v);
         }
-        QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
-        resources.replaceKey("/Font", fonts);
-        if (image_no > 0) {
-            resources.replaceKey("/XObject", xobjects);
-        }
+        close_content();
+        end_text();
         page_obj.replaceKey("/Resources", resources);
-        page_obj.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, c));
+        page_obj.replaceKey("/Contents", pdf::deflated_stream(pdf, c));
         if (annots.getArrayNItems() > 0) {
             page_obj.replaceKey("/Annots", annots);
             page_obj.replaceKey("/Tabs", QPDFObjectHandle::newName("/S"));
@@ -735,153 +414,32 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         page_objs.push_back(page_obj);
     }
     // Annotations' StructParent keys follow the pages'.
-    for (std::size_t i = 0; i < annot_parents.size(); ++i) {
-        parent_tree_nums.appendItem(QPDFObjectHandle::newInteger(next_struct_parent + static_cast<int>(i)));
-        parent_tree_nums.appendItem(annot_parents[i].second);
-    }
-    // (renumber the annotations now that the page keys are known)
-    {
-        std::size_t ai = 0;
-        for (auto& p : page_objs) {
-            if (!p.hasKey("/Annots")) {
-                continue;
-            }
-            for (auto a : p.getKey("/Annots").aitems()) {
-                if (a.hasKey("/StructParent")) {
-                    a.replaceKey("/StructParent", QPDFObjectHandle::newInteger(next_struct_parent + static_cast<int>(ai++)));
-                }
-            }
-        }
+    for (auto& [a, elem] : annot_objs) {
+        a.replaceKey("/StructParent", QPDFObjectHandle::newInteger(next_struct_parent));
+        parent_tree_nums.appendItem(QPDFObjectHandle::newInteger(next_struct_parent));
+        parent_tree_nums.appendItem(elem);
+        ++next_struct_parent;
     }
     QPDFObjectHandle kids_arr = QPDFObjectHandle::newArray();
     for (auto& p : page_objs) {
         kids_arr.appendItem(p);
     }
+    if (!xobjects.getKeys().empty()) {
+        resources.replaceKey("/XObject", xobjects);
+    }
+    if (!doc.pages.empty()) {
+        pages_obj.replaceKey("/MediaBox", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(0, 0, doc.pages[0].width, doc.pages[0].height)));
+    }
     pages_obj.replaceKey("/Kids", kids_arr);
     pages_obj.replaceKey("/Count", QPDFObjectHandle::newInteger(static_cast<long long>(page_objs.size())));
 
-    // Child elements take their place among their parent's kids by their first content.
-    for (std::size_t i = doc.nodes.size(); i-- > 0;) {
-        int parent = doc.nodes[i].parent;
-        if (parent >= 0) {
-            first_seq[static_cast<std::size_t>(parent)] = std::min(first_seq[static_cast<std::size_t>(parent)], first_seq[i]);
-        }
-    }
-    for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
-        int parent = doc.nodes[i].parent;
-        if (parent >= 0) {
-            kids[static_cast<std::size_t>(parent)].push_back({first_seq[i], elems[i]});
-        }
-    }
-    for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
-        std::stable_sort(kids[i].begin(), kids[i].end(), [](const Kid& a, const Kid& b) { return a.seq < b.seq; });
-        // The element's page is that of its first content; marked content on that page is
-        // named by its MCID alone, elsewhere by an MCR dictionary.
-        int pg = -1;
-        for (auto& k : kids[i]) {
-            if (k.page >= 0) {
-                pg = k.page;
-                break;
-            }
-        }
-        if (pg >= 0) {
-            elems[i].replaceKey("/Pg", page_objs[static_cast<std::size_t>(pg)]);
-        }
-        QPDFObjectHandle arr = QPDFObjectHandle::newArray();
-        for (auto& k : kids[i]) {
-            arr.appendItem(k.page >= 0 && k.page == pg ? QPDFObjectHandle::newInteger(k.mcid) : k.obj);
-        }
-        elems[i].replaceKey("/K", arr.getArrayNItems() == 1 && arr.getArrayItem(0).isInteger() ? arr.getArrayItem(0) : arr);
-    }
-    tree_root.replaceKey("/Type", QPDFObjectHandle::newName("/StructTreeRoot"));
-    tree_root.replaceKey("/K", doc.nodes.empty() ? QPDFObjectHandle::newArray() : QPDFObjectHandle::newArray({elems[0]}));
     QPDFObjectHandle ptree = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
     ptree.replaceKey("/Nums", parent_tree_nums);
-    tree_root.replaceKey("/ParentTree", ptree);
-    tree_root.replaceKey("/ParentTreeNextKey",
-                         QPDFObjectHandle::newInteger(next_struct_parent + static_cast<long long>(annot_parents.size())));
+    tree.finish(doc, page_objs, ptree, next_struct_parent);
+    root.replaceKey("/StructTreeRoot", tree.root);
+    pdf::write_catalog(pdf, doc, page_objs);
 
-    // ---- catalog, metadata, outline ----
-    const DocInfo& info = doc.info;
-    root.replaceKey("/StructTreeRoot", tree_root);
-    root.replaceKey("/MarkInfo", QPDFObjectHandle::parse("<< /Marked true >>"));
-    root.replaceKey("/Lang", text_string(info.lang.empty() ? "en" : info.lang));
-    root.replaceKey("/ViewerPreferences", QPDFObjectHandle::parse("<< /DisplayDocTitle true >>"));
-    root.replaceKey("/PageLabels", QPDFObjectHandle::parse("<< /Nums [0 << /S /D >>] >>"));
-    std::string date = pdf_date(info.date);
-    std::string xmp =
-        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\""
-        " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
-        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.title) + "</rdf:li></rdf:Alt></dc:title>\n"
-        "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(info.author) + "</rdf:li></rdf:Seq></dc:creator>\n"
-        "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.subject) + "</rdf:li></rdf:Alt></dc:description>\n"
-        "<pdf:Keywords>" + xml_escape(info.keywords) + "</pdf:Keywords>\n<pdf:Producer>handout</pdf:Producer>\n"
-        "<xmp:CreatorTool>" + xml_escape(info.creator) + "</xmp:CreatorTool>\n<xmp:CreateDate>" + xml_escape(info.date) + "Z</xmp:CreateDate>\n"
-        "<pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>\n</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>";
-    QPDFObjectHandle meta = QPDFObjectHandle::newStream(&pdf, xmp);
-    meta.getDict().replaceKey("/Type", QPDFObjectHandle::newName("/Metadata"));
-    meta.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
-    root.replaceKey("/Metadata", meta);
-    QPDFObjectHandle info_dict = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-    info_dict.replaceKey("/Title", text_string(info.title));
-    info_dict.replaceKey("/Author", text_string(info.author));
-    info_dict.replaceKey("/Subject", text_string(info.subject));
-    info_dict.replaceKey("/Keywords", text_string(info.keywords));
-    info_dict.replaceKey("/Creator", text_string(info.creator));
-    info_dict.replaceKey("/Producer", text_string("handout"));
-    info_dict.replaceKey("/CreationDate", QPDFObjectHandle::newString(date));
-    info_dict.replaceKey("/ModDate", QPDFObjectHandle::newString(date));
-    pdf.getTrailer().replaceKey("/Info", info_dict);
-    if (!doc.outline.empty()) {
-        QPDFObjectHandle outlines = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-        outlines.replaceKey("/Type", QPDFObjectHandle::newName("/Outlines"));
-        std::vector<QPDFObjectHandle> stack{outlines};
-        std::vector<QPDFObjectHandle> last_child{QPDFObjectHandle::newNull()};
-        std::vector<int> counts{0};
-        for (const auto& o : doc.outline) {
-            while (static_cast<int>(stack.size()) > o.level) {
-                stack.pop_back();
-                last_child.pop_back();
-            }
-            QPDFObjectHandle parent = stack.back();
-            QPDFObjectHandle item = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
-            item.replaceKey("/Title", text_string(o.title));
-            item.replaceKey("/Parent", parent);
-            QPDFObjectHandle dest = QPDFObjectHandle::newArray();
-            dest.appendItem(page_objs.at(static_cast<std::size_t>(o.page)));
-            dest.appendItem(QPDFObjectHandle::newName("/XYZ"));
-            dest.appendItem(QPDFObjectHandle::newInteger(0));
-            dest.appendItem(QPDFObjectHandle::newReal(doc.pages[static_cast<std::size_t>(o.page)].height - o.y, 2));
-            dest.appendItem(QPDFObjectHandle::newNull());
-            item.replaceKey("/Dest", dest);
-            QPDFObjectHandle prev = last_child.back();
-            if (prev.isNull()) {
-                parent.replaceKey("/First", item);
-            } else {
-                prev.replaceKey("/Next", item);
-                item.replaceKey("/Prev", prev);
-            }
-            parent.replaceKey("/Last", item);
-            parent.replaceKey("/Count", QPDFObjectHandle::newInteger(parent.hasKey("/Count") ? parent.getKey("/Count").getIntValue() + 1 : 1));
-            last_child.back() = item;
-            stack.push_back(item);
-            last_child.push_back(QPDFObjectHandle::newNull());
-        }
-        root.replaceKey("/Outlines", outlines);
-        root.replaceKey("/PageMode", QPDFObjectHandle::newName("/UseOutlines"));
-    }
-
-    QPDFWriter w(pdf);
-    w.setOutputMemory();
-    w.setStreamDataMode(qpdf_s_compress);
-    w.setObjectStreamMode(qpdf_o_generate);
-    w.setDeterministicID(true);
-    w.setMinimumPDFVersion("1.7");
-    w.write();
-    auto buf = w.getBufferSharedPointer();
-    result.value = std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+    result.value = pdf::write_pdf(pdf, root, pdf.getTrailer().getKey("/Info"));
     return result;
 }
 

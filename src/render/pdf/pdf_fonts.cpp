@@ -1,0 +1,323 @@
+#include "render/pdf/pdf_fonts.hpp"
+
+#include "render/pdf/cff_charset.hpp"
+#include "render/pdf/pdf_syntax.hpp"
+
+#include <harfbuzz/hb-ot.h>
+#include <harfbuzz/hb-subset.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace handout {
+
+int PdfCache::Impl::Face::width(std::uint32_t g) {
+    auto it = widths.find(g);
+    if (it == widths.end()) {
+        it = widths.emplace(g, static_cast<int>(std::lround(hb_font_get_glyph_h_advance(font.get(), g) * 1000.0 / upem))).first;
+    }
+    return it->second;
+}
+
+PdfCache::Impl::Face& PdfCache::Impl::face(const FontRef& f) {
+    auto key = std::make_pair(f.file, f.index);
+    auto it = faces.find(key);
+    if (it != faces.end()) {
+        return it->second;
+    }
+    Face fc;
+    fc.blob.reset(hb_blob_create_from_file(f.file.c_str()));
+    fc.face.reset(hb_face_create(fc.blob.get(), static_cast<unsigned>(f.index)));
+    fc.upem = hb_face_get_upem(fc.face.get());
+    fc.font.reset(hb_font_create(fc.face.get()));
+    hb_font_set_scale(fc.font.get(), static_cast<int>(fc.upem), static_cast<int>(fc.upem));
+    BlobPtr cff(hb_face_reference_table(fc.face.get(), HB_TAG('C', 'F', 'F', ' ')));
+    fc.cff = hb_blob_get_length(cff.get()) > 0;
+    char name[128] = {0};
+    unsigned len = sizeof name;
+    hb_ot_name_get_utf8(fc.face.get(), HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name);
+    fc.ps_name = name[0] != 0 ? name : "Font";
+    return faces.emplace(key, std::move(fc)).first->second;
+}
+
+namespace pdf {
+
+std::string_view glyph_text(const GlyphRun& run, std::size_t i) {
+    // Glyphs of one cluster sit together, clusters in visual order (rising left to right,
+    // falling right to left): the cluster's text runs to the nearest larger cluster start.
+    const auto& gs = run.glyphs;
+    const Glyph& g = gs[i];
+    if (i > 0 && gs[i - 1].cluster == g.cluster) {
+        return {};  // a later glyph of one cluster: the first carries the text
+    }
+    std::size_t after = i;
+    while (after < gs.size() && gs[after].cluster == g.cluster) {
+        ++after;
+    }
+    std::size_t end = run.text.size();
+    if (after < gs.size() && gs[after].cluster > g.cluster) {
+        end = std::min<std::size_t>(end, gs[after].cluster);
+    }
+    if (i > 0 && gs[i - 1].cluster > g.cluster) {
+        end = std::min<std::size_t>(end, gs[i - 1].cluster);
+    }
+    std::string_view text = std::string_view(run.text).substr(g.cluster, end - g.cluster);
+    while (text.size() > 1 && text.back() == ' ') {
+        text.remove_suffix(1);  // a space blanked at a line end rides on the glyph before it
+    }
+    if (text.size() > 2 && text.substr(text.size() - 2) == "\xC2\xAD") {
+        text.remove_suffix(2);  // a break's soft hyphen is the hyphen glyph's, not the letter's
+    }
+    return text;
+}
+
+std::vector<FontUse> collect_font_uses(const Pages& doc) {
+    std::vector<FontUse> uses(doc.fonts.size());
+    for (const auto& page : doc.pages) {
+        for (const auto& item : page.items) {
+            if (const auto* run = std::get_if<GlyphRun>(&item.v)) {
+                FontUse& u = uses[run->font];
+                for (std::size_t i = 0; i < run->glyphs.size(); ++i) {
+                    std::uint32_t id = run->glyphs[i].id;
+                    u.gids.insert(id);
+                    std::string_view text = glyph_text(*run, i);
+                    if (!text.empty() && u.unicode.count(id) == 0) {
+                        u.unicode.emplace(id, text);
+                    }
+                }
+            }
+        }
+    }
+    return uses;
+}
+
+namespace {
+
+using FacePtr = PdfCache::Impl::FacePtr;
+using BlobPtr = PdfCache::Impl::BlobPtr;
+
+/// The font with only these glyphs (and the glyphs they are built from), hinting and layout
+/// tables dropped; glyph ids renumbered, codes by the subset's glyph index or, for a CID-keyed
+/// CFF font, by its CID.
+std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::set<std::uint32_t>& gids) {
+    hb_subset_input_t* in = hb_subset_input_create_or_fail();
+    if (in == nullptr) {
+        return nullptr;
+    }
+    hb_set_t* glyphs = hb_subset_input_glyph_set(in);
+    hb_set_add(glyphs, 0);
+    for (auto g : gids) {
+        hb_set_add(glyphs, g);
+    }
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+    hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH",
+                          "vhea", "vmtx", "VORG", "cmap", "name", "gasp", "post"}) {  // a PDF finds glyphs by code, not by character
+        hb_set_add(drop, hb_tag_from_string(t, 4));
+    }
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    if (plan == nullptr) {
+        return nullptr;
+    }
+    FacePtr sub(hb_subset_plan_execute_or_fail(plan));
+    if (!sub) {
+        hb_subset_plan_destroy(plan);
+        return nullptr;
+    }
+    auto out = std::make_shared<PdfCache::Impl::Subset>();
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    BlobPtr cff(hb_face_reference_table(sub.get(), HB_TAG('C', 'F', 'F', ' ')));
+    unsigned cff_len = 0;
+    const char* cff_data = hb_blob_get_data(cff.get(), &cff_len);
+    auto cids = cff_len > 0 ? pdf::cff_cids(std::string_view(cff_data, cff_len)) : std::nullopt;
+    for (auto g : gids) {
+        std::uint32_t n = hb_map_get(old_to_new, g);
+        if (n == HB_MAP_VALUE_INVALID) {
+            hb_subset_plan_destroy(plan);
+            return nullptr;
+        }
+        out->code[g] = cids && n < cids->size() ? (*cids)[n] : n;
+    }
+    hb_subset_plan_destroy(plan);
+    BlobPtr blob(hb_face_reference_blob(sub.get()));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(blob.get(), &len);
+    out->length1 = len;
+    out->z = deflated(std::string_view(data, len), 12);  // the largest stream; kept per glyph set
+    return out;
+}
+
+QPDFObjectHandle name_obj(const std::string& n) { return QPDFObjectHandle::newName(n); }
+QPDFObjectHandle integer(long long v) { return QPDFObjectHandle::newInteger(v); }
+
+const char* cmap_head =
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) "
+    "/Supplement 0>> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n";
+
+const char* cmap_tail = "endcmap CMapName currentdict /CMap defineresource pop end end";
+
+/// A ToUnicode CMap from code to the text each glyph stands for (ligatures: their letters).
+std::string to_unicode(const FontUse& use, const pdf::EmbeddedFont& ef) {
+    std::string cmap = cmap_head;
+    std::map<std::uint32_t, std::string> maps;  // by code, in order
+    for (const auto& [g, text] : use.unicode) {
+        maps.emplace(ef.code(g), pdf::utf16_hex(text));
+    }
+    // Runs of consecutive codes for consecutive single characters (a–z in glyph order) become
+    // one bfrange; the rest are bfchar entries.
+    struct Range {
+        std::uint32_t lo, hi;
+        unsigned first;  ///< UTF-16 unit of `lo`
+    };
+    std::vector<Range> ranges;
+    std::vector<std::pair<std::uint32_t, const std::string*>> singles;
+    for (const auto& [code, hex] : maps) {
+        unsigned unit = hex.size() == 4 ? static_cast<unsigned>(std::stoul(hex, nullptr, 16)) : 0x10000;
+        if (unit < 0x10000 && !ranges.empty() && ranges.back().hi + 1 == code &&
+            ranges.back().first + (code - ranges.back().lo) == unit && (unit & 0xFF) != 0) {
+            ranges.back().hi = code;
+            continue;
+        }
+        if (unit < 0x10000) {
+            ranges.push_back({code, code, unit});
+        } else {
+            singles.emplace_back(code, &hex);
+        }
+    }
+    std::vector<Range> multi;
+    for (const Range& r : ranges) {
+        if (r.hi > r.lo) {
+            multi.push_back(r);
+        } else {
+            singles.emplace_back(r.lo, &maps.at(r.lo));
+        }
+    }
+    std::sort(singles.begin(), singles.end());
+    for (std::size_t i = 0; i < multi.size(); i += 100) {
+        std::size_t n = std::min<std::size_t>(100, multi.size() - i);
+        cmap += std::to_string(n) + " beginbfrange\n";
+        for (std::size_t j = i; j < i + n; ++j) {
+            cmap += "<";
+            pdf::hex4(cmap, multi[j].lo);
+            cmap += "> <";
+            pdf::hex4(cmap, multi[j].hi);
+            cmap += "> <";
+            pdf::hex4(cmap, multi[j].first);
+            cmap += ">\n";
+        }
+        cmap += "endbfrange\n";
+    }
+    for (std::size_t i = 0; i < singles.size(); i += 100) {
+        std::size_t n = std::min<std::size_t>(100, singles.size() - i);
+        cmap += std::to_string(n) + " beginbfchar\n";
+        for (std::size_t j = i; j < i + n; ++j) {
+            cmap += "<";
+            pdf::hex4(cmap, singles[j].first);
+            cmap += "> <" + *singles[j].second + ">\n";
+        }
+        cmap += "endbfchar\n";
+    }
+    return cmap + cmap_tail;
+}
+
+}  // namespace
+
+std::optional<EmbeddedFont> embed_font(QPDF& pdf, PdfCache::Impl& cache, const FontRef& ref, const FontUse& use) {
+    PdfCache::Impl::Face& face = cache.face(ref);
+    std::string key = ref.file + "#" + std::to_string(ref.index);
+    for (auto g : use.gids) {
+        key += "," + std::to_string(g);
+    }
+    auto cached = cache.subsets.find(key);
+    if (cached == cache.subsets.end()) {
+        // A face subset again and again (a batch) is worth preparing once; one document's is not.
+        if (!face.subset_source && ++face.subsets_made == 3) {
+            face.subset_source.reset(hb_subset_preprocess(face.face.get()));
+        }
+        auto sub = make_subset(face.subset_source ? face.subset_source.get() : face.face.get(), use.gids);
+        if (!sub) {
+            return std::nullopt;
+        }
+        if (cache.subsets.size() > 16) {
+            cache.subsets.clear();
+        }
+        cached = cache.subsets.emplace(key, std::move(sub)).first;
+    }
+    EmbeddedFont ef;
+    ef.subset = cached->second;
+    // A subset tag from the glyphs: the same glyphs give the same name.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (auto g : use.gids) {
+        h = (h ^ g) * 1099511628211ULL;
+    }
+    std::string base = "/";
+    for (int i = 0; i < 6; ++i) {
+        base += static_cast<char>('A' + (h % 26));
+        h /= 26;
+    }
+    base += "+" + face.ps_name;
+
+    QPDFObjectHandle file = flate_stream(pdf, ef.subset->z);
+    if (face.cff) {
+        file.getDict().replaceKey("/Subtype", name_obj("/OpenType"));
+    } else {
+        file.getDict().replaceKey("/Length1", integer(static_cast<long long>(ef.subset->length1)));
+    }
+    hb_font_extents_t ext{};
+    hb_font_get_h_extents(face.font.get(), &ext);
+    double k = 1000.0 / face.upem;
+    auto asc = static_cast<int>(ext.ascender * k);
+    auto desc_v = static_cast<int>(ext.descender * k);
+    QPDFObjectHandle desc = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+    desc.replaceKey("/Type", name_obj("/FontDescriptor"));
+    desc.replaceKey("/FontName", name_obj(base));
+    desc.replaceKey("/Flags", integer(32));
+    desc.replaceKey("/FontBBox", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(-1000, desc_v, 2000, asc)));
+    desc.replaceKey("/ItalicAngle", integer(0));
+    desc.replaceKey("/Ascent", integer(asc));
+    desc.replaceKey("/Descent", integer(desc_v));
+    desc.replaceKey("/CapHeight", integer(static_cast<int>(asc * 0.7)));
+    desc.replaceKey("/StemV", integer(80));
+    desc.replaceKey(face.cff ? "/FontFile3" : "/FontFile2", file);
+    // Exact widths by CID, in runs of consecutive CIDs.
+    std::map<std::uint32_t, int> widths;
+    for (auto g : use.gids) {
+        widths.emplace(ef.code(g), face.width(g));
+    }
+    std::string w = "[";
+    std::uint32_t prev = 0;
+    bool open = false;
+    for (const auto& [code, adv] : widths) {
+        if (!open || code != prev + 1) {
+            w += (open ? "] " : "") + std::to_string(code) + " [";
+            open = true;
+        }
+        w += std::to_string(adv) + " ";
+        prev = code;
+    }
+    w += open ? "]]" : "]";
+    QPDFObjectHandle cid = QPDFObjectHandle::newDictionary();  // direct: only the Type0 font refers to it
+    cid.replaceKey("/Type", name_obj("/Font"));
+    cid.replaceKey("/Subtype", name_obj(face.cff ? "/CIDFontType0" : "/CIDFontType2"));
+    cid.replaceKey("/BaseFont", name_obj(base));
+    cid.replaceKey("/CIDSystemInfo", QPDFObjectHandle::parse("<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"));
+    cid.replaceKey("/FontDescriptor", desc);
+    cid.replaceKey("/W", QPDFObjectHandle::parse(w));
+    if (!face.cff) {
+        cid.replaceKey("/CIDToGIDMap", name_obj("/Identity"));
+    }
+    QPDFObjectHandle type0 = pdf.makeIndirectObject(QPDFObjectHandle::newDictionary());
+    type0.replaceKey("/Type", name_obj("/Font"));
+    type0.replaceKey("/Subtype", name_obj("/Type0"));
+    type0.replaceKey("/BaseFont", name_obj(base));
+    type0.replaceKey("/Encoding", name_obj("/Identity-H"));
+    type0.replaceKey("/DescendantFonts", QPDFObjectHandle::newArray({cid}));
+    type0.replaceKey("/ToUnicode", deflated_stream(pdf, to_unicode(use, ef)));
+    ef.font = type0;
+    return ef;
+}
+
+}  // namespace pdf
+}  // namespace handout
