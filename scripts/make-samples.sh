@@ -9,7 +9,8 @@ for layout in letter a4 large-print; do
   "$bin" render content/ketamine-consent.md -l "layouts/$layout.toml" --data samples/patient.json \
     -o "samples/ketamine-consent-$layout.pdf"
 done
-for layout in letter a4; do
+for layout in letter a4 large-print; do
+  "$bin" render content/language-assistance.md -l "layouts/$layout.toml" -o "samples/language-assistance-$layout.pdf"
   "$bin" render content/ketamine-infusion.es.md -l "layouts/$layout.toml" -o "samples/ketamine-infusion-es-$layout.pdf"
   "$bin" render content/ketamine-consent.es.md -l "layouts/$layout.toml" --data samples/patient-es.json \
     -o "samples/ketamine-consent-es-$layout.pdf"

@@ -43,6 +43,7 @@ std::vector<Case> cases() {
         {"content/ketamine-consent.md", "samples/patient.json", "en"},
         {"content/ketamine-infusion.es.md", "", "es"},
         {"content/ketamine-consent.es.md", "samples/patient-es.json", "es"},
+        {"content/language-assistance.md", "", "en"},
     };
     std::vector<Case> out;
     for (const Content& c : contents) {
@@ -340,7 +341,7 @@ std::size_t count_pngs(const std::string& dir, const std::string& prefix) {
 TEST_SUITE("engine") {
 
 TEST_CASE("every content × layout renders with both engines, without a message") {
-    REQUIRE(rendered().size() == 12);
+    REQUIRE(rendered().size() == 15);
     for (const Rendered& r : rendered()) {
         INFO(r.c.name());
         if (have(r.run, r.pdf)) {
@@ -404,6 +405,26 @@ TEST_CASE("qpdf --check finds no syntax or stream encoding errors") {
     }
 }
 
+/// `text` without the lines holding Hebrew or Arabic-script letters.
+std::string without_rtl_lines(const std::string& text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t e = text.find('\n', pos);
+        std::string line = text.substr(pos, e == std::string::npos ? std::string::npos : e - pos);
+        bool rtl = false;
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+            auto b0 = static_cast<unsigned char>(line[i]);
+            rtl = rtl || (b0 >= 0xD6 && b0 <= 0xDB);  // UTF-8 lead bytes of U+0580–U+06FF
+        }
+        if (!rtl) {
+            out += line + "\n";
+        }
+        pos = e == std::string::npos ? text.size() : e + 1;
+    }
+    return out;
+}
+
 TEST_CASE("the default engine has the Cairo engine's pages and text") {
     for (const Rendered& r : rendered()) {
         INFO(r.c.name());
@@ -415,15 +436,18 @@ TEST_CASE("the default engine has the Cairo engine's pages and text") {
         REQUIRE_MESSAGE(theirs.ok(), theirs.error());
         CHECK(ours.page_count() >= 1);
         CHECK(ours.page_count() == theirs.page_count());
-        std::string a = strip_line_ends(pdftotext(r.pdf));
-        std::string b = strip_line_ends(pdftotext(r.cairo));
+        // Right-to-left lines are left out: Cairo's clusters lose letters there (its
+        // extraction reads «لت زبانی» for «تسهیلات زبانی»); the language-assistance tests
+        // check those lines against the content instead.
+        std::string a = without_rtl_lines(strip_line_ends(pdftotext(r.pdf)));
+        std::string b = without_rtl_lines(strip_line_ends(pdftotext(r.cairo)));
         CHECK(test::normalize_space(a).size() > 1000);
         bool same_text = a == b;  // not CHECK(a == b): doctest would print both texts whole
         CHECK_MESSAGE(same_text, first_difference(a, b));
     }
 }
 
-TEST_CASE("every font is an embedded, subset CID TrueType font with ToUnicode") {
+TEST_CASE("every font is an embedded, subset CID font (TrueType, or CFF for CJK) with ToUnicode") {
     for (const Rendered& r : rendered()) {
         INFO(r.c.name());
         if (!have(r.run, r.pdf)) {
@@ -435,7 +459,8 @@ TEST_CASE("every font is an embedded, subset CID TrueType font with ToUnicode") 
         CHECK(!fonts.empty());
         for (const FontRow& f : fonts) {
             INFO(f.name);
-            CHECK(f.type == "CID TrueType");
+            bool cjk = f.name.find("CJK") != std::string::npos;
+            CHECK(f.type == (cjk ? "CID Type 0C" : "CID TrueType"));
             CHECK(f.emb == "yes");
             CHECK(f.sub == "yes");
             CHECK(f.uni == "yes");
@@ -462,7 +487,13 @@ TEST_CASE("the structure tree, language, XMP, /MarkInfo and tab order") {
         INFO(r.c.name());
         INFO(s.dump());
         CHECK(s["struct_tree_root"] == true);
+        // The ketamine sheets have lists, tables and links; the language-assistance page has
+        // headings and paragraphs only.
+        const bool sheet = r.c.content.find("ketamine") != std::string::npos;
         for (const char* type : {"H1", "H2", "P", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD"}) {
+            if (!sheet && std::string(type) != "H1" && std::string(type) != "H2" && std::string(type) != "P") {
+                continue;
+            }
             CHECK_MESSAGE((s["hist"].contains(type) && s["hist"][type].get<int>() > 0), "no ", type, " element");
         }
         CHECK((s["hist"].contains("H1") && s["hist"]["H1"] == 1));
@@ -479,7 +510,7 @@ TEST_CASE("the structure tree, language, XMP, /MarkInfo and tab order") {
                 CHECK_MESSAGE(page["tabs"] == "/S", "page ", p + 1, " has ", n, " link(s) and /Tabs ", page["tabs"].dump());
             }
         }
-        CHECK(links > 0);  // or the /Tabs check above checked nothing
+        CHECK((links > 0 || !sheet));  // or the /Tabs check above checked nothing
     }
 }
 
@@ -493,7 +524,7 @@ TEST_CASE("the outline lists the title and the headings") {
         REQUIRE_MESSAGE(pdf.ok(), pdf.error());
         std::vector<std::string> expected = {front_matter_title(r.c.content)};
         auto hs = headings(r.c.content);
-        REQUIRE(hs.size() >= 5);
+        REQUIRE(hs.size() >= (r.c.content.find("ketamine") != std::string::npos ? 5U : 1U));
         expected.insert(expected.end(), hs.begin(), hs.end());
         CHECK(pdf.outline() == expected);
         CHECK(pdf.title() == front_matter_title(r.c.content));

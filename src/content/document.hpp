@@ -34,6 +34,7 @@ struct Paragraph {
     Spans spans;
     bool code = false;        ///< a fenced or indented code block: lines kept, no justification
     std::size_t offset = 0;
+    std::string lang;         ///< BCP 47 tag when it differs from the document's (a tagline), else empty
 };
 
 struct Heading {
@@ -66,7 +67,8 @@ struct Table {
     std::size_t offset = 0;
 };
 
-/// `::: kind {#id}` … `:::` — caveat, note, checklist, signature, taglines.
+/// `::: kind {#id}` … `:::` — caveat, note, checklist, signature, taglines. A taglines block
+/// holds one Paragraph per language, each with its `lang` (written `- fr: ATTENTION : …`).
 struct Div {
     std::string kind;
     std::string id;

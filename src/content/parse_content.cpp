@@ -604,6 +604,74 @@ struct DivOpen {
     std::string kind, id, lang;
 };
 
+/// Whether `tag` looks like a BCP 47 language tag: a 2–3 letter language, then subtags.
+bool language_tag(std::string_view tag) {
+    std::size_t i = 0;
+    while (i < tag.size() && std::isalpha(static_cast<unsigned char>(tag[i])) != 0) {
+        ++i;
+    }
+    if (i < 2 || i > 3) {
+        return false;
+    }
+    while (i < tag.size()) {
+        if (tag[i] != '-') {
+            return false;
+        }
+        std::size_t start = ++i;
+        while (i < tag.size() && std::isalnum(static_cast<unsigned char>(tag[i])) != 0) {
+            ++i;
+        }
+        if (i - start < 1 || i - start > 8) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// A taglines block's list items (`- fr: ATTENTION : …`) become paragraphs in their languages.
+void taglines(Blocks& blocks, const SourcePtr& file, std::size_t div_offset, Diagnostics& diags) {
+    Blocks out;
+    auto fail = [&](std::size_t at) {
+        diags.push_back(error_at(file, at, "a tagline must start with its language tag",
+                                 {"write each tagline as a list item, e.g. `- fr: ATTENTION : Si vous parlez français, …`",
+                                  "the tag is BCP 47: es, zh-Hans, zh-Hant, ar, fa, hi, bn, ht, …"}));
+    };
+    for (Block& block : blocks) {
+        auto* list = std::get_if<List>(&block.v);
+        if (list == nullptr) {
+            const auto* p = std::get_if<Paragraph>(&block.v);
+            fail(p != nullptr ? p->offset : div_offset);
+            continue;
+        }
+        for (ListItem& item : list->items) {
+            Paragraph* p = item.blocks.empty() ? nullptr : std::get_if<Paragraph>(&item.blocks.front().v);
+            Span* first = p == nullptr || p->spans.empty() ? nullptr : &p->spans.front();
+            std::size_t colon = first != nullptr && first->kind == Span::Kind::text ? first->text.find(':') : std::string::npos;
+            if (colon == std::string::npos || !language_tag(std::string_view(first->text).substr(0, colon))) {
+                fail(first != nullptr ? first->offset : item.offset);
+                continue;
+            }
+            const std::string lang = first->text.substr(0, colon);
+            std::size_t cut = colon + 1;
+            while (cut < first->text.size() && first->text[cut] == ' ') {
+                ++cut;
+            }
+            first->text.erase(0, cut);
+            first->offset += cut;
+            if (first->text.empty()) {
+                p->spans.erase(p->spans.begin());
+            }
+            for (Block& b : item.blocks) {
+                if (auto* para = std::get_if<Paragraph>(&b.v)) {
+                    para->lang = lang;
+                }
+                out.push_back(std::move(b));
+            }
+        }
+    }
+    blocks = std::move(out);
+}
+
 /// Reads `caveat {#id}`, `{.caveat #id}` or `caveat` after the colons.
 DivOpen parse_div_attrs(std::string_view rest) {
     DivOpen d;
@@ -649,6 +717,7 @@ Result<Document> parse_content(SourcePtr file) {
     b.blocks.push_back(&doc.blocks);
     struct OpenDiv {
         std::size_t offset;
+        std::string kind;
     };
     std::vector<OpenDiv> open_divs;
 
@@ -680,6 +749,9 @@ Result<Document> parse_content(SourcePtr file) {
                     diags.push_back(error_at(file, pos, "`:::` closes no open block",
                                              {"remove it, or open a block first with `::: note`"}));
                 } else {
+                    if (open_divs.back().kind == "taglines") {
+                        taglines(*b.blocks.back(), file, open_divs.back().offset, diags);
+                    }
                     open_divs.pop_back();
                     b.blocks.pop_back();
                 }
@@ -698,7 +770,7 @@ Result<Document> parse_content(SourcePtr file) {
                 }
                 b.current().push_back(Block{Div{d.kind, d.id, d.lang, {}, pos}});
                 b.blocks.push_back(&std::get<Div>(b.current().back().v).blocks);
-                open_divs.push_back({pos});
+                open_divs.push_back({pos, d.kind});
             }
             chunk = next;
         }

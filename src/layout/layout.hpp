@@ -52,6 +52,10 @@ struct Layout {
     std::string heading_family = "Noto Sans";
     std::string mono_family = "DejaVu Sans Mono";
     std::vector<std::string> fallback; ///< families tried after the body family
+    /// `[fonts.lang]`: a family tried first (after the body family) for text in a language —
+    /// e.g. ja → Noto Sans CJK JP, so Japanese gets Japanese glyph forms. Keys are BCP 47 tags;
+    /// a key matches a tag it equals or begins (zh-Hant matches zh-Hant-TW).
+    std::map<std::string, std::string> lang_families;
 
     double body_size = 12;
     double line_height = 1.4;          ///< baseline-to-baseline distance / font size

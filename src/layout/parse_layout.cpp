@@ -233,6 +233,19 @@ void read_fonts(Reader& r, const toml::table& t, Layout& l) {
                              r.string(e, f, "fallback");
                              l.fallback.push_back(f);
                          }
+                     }},
+                    {"lang", [&](const toml::node& n) {
+                         const auto* tt = n.as_table();
+                         if (tt == nullptr) {
+                             r.error(n, "`[fonts.lang]` must be a table of language tag = family",
+                                     {"e.g. `ja = \"Noto Sans CJK JP\"`"});
+                             return;
+                         }
+                         for (const auto& [k, v] : *tt) {
+                             std::string f;
+                             r.string(v, f, std::string(k.str()));
+                             l.lang_families[std::string(k.str())] = f;
+                         }
                      }}});
 }
 

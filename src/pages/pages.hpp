@@ -100,6 +100,7 @@ struct StructNode {
     std::string alt;         ///< Figure alternative text
     std::string lang;        ///< BCP 47, when different from the document's
     std::string id;          ///< section id from the content, if any
+    std::string actual_text; ///< the element's text in logical order, when its glyphs are not (right to left)
 };
 
 /// An entry of the document outline (bookmarks).

@@ -65,13 +65,25 @@ Result<std::unique_ptr<Worker>> Worker::create() {
 
 Diagnostics Worker::check_families(const Layout& layout) const {
     Diagnostics out;
-    for (const std::string* fam : {&layout.body_family, &layout.heading_family, &layout.mono_family}) {
-        if (!m_fonts->has_family(*fam)) {
-            std::size_t off = layout.source ? layout.source->text.find("\"" + *fam + "\"") : std::string::npos;
-            out.push_back(error_at(layout.source, off == std::string::npos ? 0 : off + 1,
-                                   "font family `" + *fam + "` is not in handout's fonts/ folder",
-                                   {"use \"Noto Sans\" or \"DejaVu Sans Mono\", or add the font files to fonts/"}));
+    std::vector<const std::string*> families{&layout.body_family, &layout.heading_family, &layout.mono_family};
+    for (const auto& f : layout.fallback) {
+        families.push_back(&f);
+    }
+    for (const auto& [tag, f] : layout.lang_families) {
+        families.push_back(&f);
+    }
+    for (const std::string* fam : families) {
+        if (m_fonts->has_family(*fam)) {
+            continue;
         }
+        std::size_t off = layout.source ? layout.source->text.find("\"" + *fam + "\"") : std::string::npos;
+        std::string package = m_fonts->package_of(*fam);
+        out.push_back(error_at(layout.source, off == std::string::npos ? 0 : off + 1,
+                               package.empty() ? "font family `" + *fam + "` is not in handout's fonts/ folder"
+                                               : "font family `" + *fam + "` is not installed",
+                               package.empty() ? std::vector<std::string>{"use \"Noto Sans\" or \"DejaVu Sans Mono\", or add the font files to fonts/"}
+                                               : std::vector<std::string>{"install the Debian package " + package +
+                                                                          " (bash scripts/install-deps.sh does)"}));
     }
     return out;
 }

@@ -7,8 +7,23 @@
 #include <harfbuzz/hb.h>
 
 #include <filesystem>
+#include <set>
+
+#include <toml++/toml.h>
 
 namespace handout {
+
+namespace {
+
+std::string xml_text(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        out += c == '&' ? std::string("&amp;") : c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : std::string(1, c);
+    }
+    return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_dir) {
     Result<std::unique_ptr<FontSystem>> r;
@@ -22,11 +37,66 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
     // A configuration of our own with no system folders: the same fonts on every machine.
     fs->m_config = FcConfigCreate();
     std::string abs = std::filesystem::absolute(fonts_dir).lexically_normal().string();
+    // Fonts from Debian packages (fonts/debian.toml): their folders, with every file but the
+    // listed ones rejected. Their caches come from the system's cache folder, which the
+    // packages' installation filled, so they are not scanned again.
+    std::string dirs = "<dir>" + abs + "</dir>";
+    std::string accept;
+    std::set<std::string> seen_dirs;
+    std::string listing = abs + "/debian.toml";
+    if (std::filesystem::exists(listing, ec)) {
+        try {
+            toml::table t = toml::parse_file(listing);
+            if (const toml::array* fonts = t["font"].as_array()) {
+                for (const toml::node& f : *fonts) {
+                    const toml::table* ft = f.as_table();
+                    if (ft == nullptr) {
+                        continue;
+                    }
+                    std::string package = (*ft)["package"].value_or(std::string());
+                    std::vector<std::string> families{(*ft)["family"].value_or(std::string())};
+                    if (const toml::array* also = (*ft)["also"].as_array()) {
+                        for (const toml::node& a : *also) {
+                            families.push_back(a.value_or(std::string()));
+                        }
+                    }
+                    for (const auto& fam : families) {
+                        fs->m_packages[fam] = package;
+                    }
+                    if (const toml::array* files = (*ft)["files"].as_array()) {
+                        for (const toml::node& file : *files) {
+                            std::filesystem::path path(file.value_or(std::string()));
+                            if (path.empty() || !std::filesystem::exists(path, ec)) {
+                                continue;  // not installed: has_family() says which package to install
+                            }
+                            std::string dir = path.parent_path().string();
+                            if (seen_dirs.insert(dir).second) {
+                                dirs += "<dir>" + xml_text(dir) + "</dir>";
+                            }
+                            accept += "<glob>" + xml_text(path.string()) + "</glob>";
+                        }
+                    }
+                }
+            }
+        } catch (const toml::parse_error& e) {
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
+                                               "cannot read `" + listing + "`: " + std::string(e.description()), {}});
+            return r;
+        }
+    }
+    std::string select;
+    if (!seen_dirs.empty()) {
+        select = "<selectfont><rejectfont>";
+        for (const auto& d : seen_dirs) {
+            select += "<glob>" + xml_text(d) + "/*</glob>";
+        }
+        select += "</rejectfont><acceptfont>" + accept + "</acceptfont></selectfont>";
+    }
     // A cache folder keeps start-up small and stops fontconfig warning on every run; the
     // first writable one is used (XDG cache, else the temporary folder).
-    std::string xml = "<?xml version=\"1.0\"?><fontconfig><dir>" + abs +
-                      "</dir><cachedir prefix=\"xdg\">handout-fontconfig</cachedir>"
-                      "<cachedir>/tmp/handout-fontconfig</cachedir></fontconfig>";
+    std::string xml = "<?xml version=\"1.0\"?><fontconfig>" + dirs + select +
+                      "<cachedir prefix=\"xdg\">handout-fontconfig</cachedir>"
+                      "<cachedir>/tmp/handout-fontconfig</cachedir><cachedir>/var/cache/fontconfig</cachedir></fontconfig>";
     if (FcConfigParseAndLoadFromMemory(fs->m_config, reinterpret_cast<const FcChar8*>(xml.c_str()), FcTrue) == FcFalse ||
         FcConfigBuildFonts(fs->m_config) == FcFalse) {
         r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read the fonts in `" + abs + "`", {}});
@@ -158,6 +228,11 @@ bool FontSystem::covers(const std::string& family, char32_t cp) {
         it = m_charsets.emplace(family, all).first;
     }
     return FcCharSetHasChar(it->second, static_cast<FcChar32>(cp)) == FcTrue;
+}
+
+std::string FontSystem::package_of(const std::string& family) const {
+    auto it = m_packages.find(family);
+    return it == m_packages.end() ? std::string() : it->second;
 }
 
 bool FontSystem::has_family(const std::string& family) const {

@@ -23,7 +23,8 @@ struct FontMetrics {
 
 class FontSystem {
 public:
-    /// Builds a font system that sees the font files in `fonts_dir` and nothing else.
+    /// Builds a font system that sees the font files in `fonts_dir` and those its debian.toml
+    /// lists (when installed), nothing else.
     static Result<std::unique_ptr<FontSystem>> create(const std::string& fonts_dir);
     ~FontSystem();
     FontSystem(const FontSystem&) = delete;
@@ -44,6 +45,9 @@ public:
     /// Whether the private configuration knows this family.
     bool has_family(const std::string& family) const;
 
+    /// The Debian package fonts/debian.toml names for a family, or empty.
+    std::string package_of(const std::string& family) const;
+
     /// Whether any face of `family` has a glyph for `cp` (no fallback to other families).
     bool covers(const std::string& family, char32_t cp);
 
@@ -56,6 +60,7 @@ private:
     std::vector<FontRef> m_fonts;
     std::map<std::string, FontMetrics> m_metrics;
     std::map<std::string, FcCharSet*> m_charsets;  ///< owned: union of a family's faces
+    std::map<std::string, std::string> m_packages; ///< family → Debian package (fonts/debian.toml)
 };
 
 }  // namespace handout

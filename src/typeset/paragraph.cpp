@@ -32,8 +32,88 @@ struct Prepared {
     std::vector<Piece> pieces;
 };
 
+}  // namespace
+
+bool rtl_language(std::string_view lang) {
+    std::string_view primary = lang.substr(0, lang.find('-'));
+    for (std::string_view l : {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}) {
+        if (primary == l) {
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+constexpr std::string_view lri = "\xE2\x81\xA6", pdi = "\xE2\x81\xA9";  // LEFT-TO-RIGHT ISOLATE, POP DIRECTIONAL ISOLATE
+constexpr std::string_view word_joiner = "\xE2\x81\xA0";
+
+/// A phone number like (555) 014-2368 (7 digits or more) stays on one line: a word joiner after
+/// each space in it. In right-to-left text it is also isolated as left-to-right, or the bidi
+/// algorithm would reorder its parts (they become Arabic numbers around neutral separators).
+std::string protect_numbers(std::string_view t, bool rtl) {
+    std::string out;
+    std::size_t i = 0;
+    auto digit = [&](std::size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+    while (i < t.size()) {
+        bool start = digit(i) || ((t[i] == '(' || t[i] == '+') && digit(i + 1));
+        if (!start) {
+            out += t[i++];
+            continue;
+        }
+        std::size_t j = i, end = i;
+        int digits = 0, open = 0;
+        while (j < t.size() && (digit(j) || std::string_view("()+-. ").find(t[j]) != std::string_view::npos)) {
+            if (digit(j)) {
+                ++digits;
+                end = j + 1;
+            } else if (t[j] == '(') {
+                ++open;
+            } else if (t[j] == ')' && open > 0) {
+                --open;
+                end = j + 1;
+            } else if (t[j] == ')') {
+                break;
+            }
+            ++j;
+        }
+        if (digits >= 7) {
+            out += rtl ? lri : "";
+            for (char ch : t.substr(i, end - i)) {
+                out += ch;
+                if (ch == ' ') {
+                    out += word_joiner;
+                }
+            }
+            out += rtl ? pdi : "";
+        } else {
+            out += t.substr(i, end - i);
+        }
+        i = end;
+    }
+    return out;
+}
+
+/// `s` without the word joiner and directional isolates (U+2060, U+2066–U+2069) that
+/// protect_numbers() adds: layout controls, not text.
+std::string without_isolates(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x81' &&
+            (s[i + 2] == '\xA0' || (s[i + 2] >= '\xA6' && s[i + 2] <= '\xA9'))) {
+            i += 3;
+            continue;
+        }
+        out += s[i++];
+    }
+    return out;
+}
+
 Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
     Prepared p;
+    const bool rtl = rtl_language(style.lang);
     p.attrs = pango_attr_list_new();
     auto add = [&](PangoAttribute* a, std::size_t b, std::size_t e) {
         a->start_index = static_cast<guint>(b);
@@ -46,7 +126,9 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
             p.text += "\xE2\x80\xA8";  // LINE SEPARATOR: a forced break inside one paragraph
         } else if (hyph != nullptr && style.hyphenate && s.link.empty() && (s.style & style_code) == 0 && !s.personal) {
             // A patient's name or a date is never broken by a hyphen.
-            p.text += hyph->hyphenate(s.text, style.lang);
+            p.text += protect_numbers(hyph->hyphenate(s.text, style.lang), rtl);
+        } else if ((s.style & style_code) == 0 && s.link.empty()) {
+            p.text += protect_numbers(s.text, rtl);
         } else {
             p.text += s.text;
         }
@@ -146,6 +228,9 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     }
     double pending = 0;  // advance of dropped glyphs, added to the next glyph's offset
     const auto item_offset = static_cast<std::size_t>(item->offset);
+    // Right to left: glyphs stay in visual order, the text in logical order, each glyph's
+    // cluster an offset into it.
+    out.rtl = item->analysis.level % 2 != 0;
     for (int j = 0; j < gs->num_glyphs; ++j) {
         const PangoGlyphInfo& gi = gs->glyphs[j];
         std::size_t cb = item_offset + static_cast<std::size_t>(gs->log_clusters[j]);
@@ -153,10 +238,22 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
             continue;
         }
         bool same_cluster = j > 0 && gs->log_clusters[j] == gs->log_clusters[j - 1] && !out.glyphs.empty();
+        // The cluster ends where the nearest larger cluster starts: the next glyph's left to
+        // right, the previous glyph's right to left.
         std::size_t ce = item_end;
         for (int k = j + 1; k < gs->num_glyphs; ++k) {
             if (gs->log_clusters[k] != gs->log_clusters[j]) {
-                ce = std::min(item_end, item_offset + static_cast<std::size_t>(gs->log_clusters[k]));
+                if (gs->log_clusters[k] > gs->log_clusters[j]) {
+                    ce = std::min(item_end, item_offset + static_cast<std::size_t>(gs->log_clusters[k]));
+                }
+                break;
+            }
+        }
+        for (int k = j - 1; k >= 0; --k) {
+            if (gs->log_clusters[k] != gs->log_clusters[j]) {
+                if (gs->log_clusters[k] > gs->log_clusters[j]) {
+                    ce = std::min(ce, item_offset + static_cast<std::size_t>(gs->log_clusters[k]));
+                }
                 break;
             }
         }
@@ -172,7 +269,7 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
                 visible = visible || gs->glyphs[k].glyph != PANGO_GLYPH_EMPTY;
             }
             bool is_break_hyphen = ends_shy && visible && ce == item_end && (cluster_text == soft_hyphen || gs->num_glyphs > 1);
-            text = without_shy(cluster_text);
+            text = without_isolates(without_shy(cluster_text));
             if (is_break_hyphen) {
                 text += soft_hyphen;
             }
@@ -197,7 +294,9 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
         g.dx = pt(gi.geometry.x_offset) + pending;
         g.dy = pt(gi.geometry.y_offset);
         pending = 0;
-        if (same_cluster && !out.glyphs.empty()) {
+        if (out.rtl) {
+            g.cluster = static_cast<std::uint32_t>(without_isolates(std::string_view(p.text).substr(item_begin, cb - item_begin)).size());
+        } else if (same_cluster && !out.glyphs.empty()) {
             g.cluster = out.glyphs.back().cluster;
         } else {
             g.cluster = static_cast<std::uint32_t>(out.text.size());
@@ -207,6 +306,9 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     }
     if (out.glyphs.empty()) {
         out.origin.x += pending;
+    }
+    if (out.rtl) {
+        out.text = without_isolates(std::string_view(p.text).substr(item_begin, item_end - item_begin));
     }
     return out;
 }

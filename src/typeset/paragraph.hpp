@@ -6,6 +6,7 @@
 #include "pages/pages.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace handout {
@@ -45,6 +46,9 @@ struct ParaBox {
     double descent = 0;
     double height() const { return pitch * static_cast<double>(lines.size()); }
 };
+
+/// Whether text in `lang` (a BCP 47 tag) runs right to left.
+bool rtl_language(std::string_view lang);
 
 /// Lays `spans` out in lines no wider than `width` pt. Font ids are the FontSystem's.
 ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, const ParaStyle& style, double width);

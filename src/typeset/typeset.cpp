@@ -62,9 +62,34 @@ private:
     }
 
     // ---- styles ----
+    /// `first`, then the layout's family for `lang`, then its fallback chain: a Pango family list.
+    std::string families(const std::string& first, const std::string& lang) const {
+        std::vector<std::string> list{first};
+        std::size_t best = 0;
+        std::string by_lang;
+        for (const auto& [tag, fam] : m_l.lang_families) {
+            bool match = lang == tag || (lang.size() > tag.size() && lang.compare(0, tag.size(), tag) == 0 && lang[tag.size()] == '-');
+            if (match && tag.size() > best) {
+                best = tag.size();
+                by_lang = fam;
+            }
+        }
+        if (!by_lang.empty()) {
+            list.push_back(by_lang);
+        }
+        list.insert(list.end(), m_l.fallback.begin(), m_l.fallback.end());
+        std::string out;
+        for (const auto& f : list) {
+            if (out.find(f) == std::string::npos) {
+                out += (out.empty() ? "" : ",") + f;
+            }
+        }
+        return out;
+    }
+
     ParaStyle body_style(double size) const {
         ParaStyle s;
-        s.family = m_l.body_family;
+        s.family = families(m_l.body_family, m_in.doc->meta.lang);
         s.mono_family = m_l.mono_family;
         s.size = size;
         s.line_height = m_l.line_height;
@@ -80,7 +105,7 @@ private:
     /// Bold, flush left, unhyphenated: titles, headings.
     ParaStyle display_style(double size, const Color& color, double line_height) const {
         ParaStyle s = body_style(size);
-        s.family = m_l.heading_family;
+        s.family = families(m_l.heading_family, s.lang);
         s.bold = true;
         s.color = color;
         s.line_height = line_height;
@@ -242,8 +267,26 @@ void Typesetter::paragraph(const Paragraph& p, double x, double width, int paren
         s.align = TextAlign::left;
         s.hyphenate = false;
     }
+    if (!p.lang.empty()) {
+        // A paragraph in another language (a tagline): its own fonts, set flush to its start
+        // (Pango puts right-to-left paragraphs at the right), no hyphens.
+        s.lang = p.lang;
+        s.family = families(m_l.body_family, p.lang);
+        s.align = TextAlign::left;
+        s.hyphenate = false;
+    }
     ParaBox box = lay(p.spans, s, width);
     int pn = own_node ? node(StructType::p, parent) : parent;
+    if (!p.lang.empty() && own_node) {
+        StructNode& n = m_pages.nodes[static_cast<std::size_t>(pn)];
+        n.lang = p.lang;
+        if (rtl_language(p.lang)) {
+            // Its glyphs sit in visual order; the structure tree has the text as written.
+            for (const auto& sp : p.spans) {
+                n.actual_text += sp.kind == Span::Kind::line_break ? std::string(" ") : sp.text;
+            }
+        }
+    }
     line_slices(box, x, pn, out, space_before, false);
 }
 

@@ -145,6 +145,26 @@ void draw_glyphs(cairo_t* cr, const GlyphRun& run, const FontFaces& faces, bool 
     // Clusters: consecutive glyphs sharing a text offset form one cluster; its bytes run to
     // the next cluster's offset. Text before the first glyph's offset joins the first cluster.
     std::vector<cairo_text_cluster_t> clusters;
+    if (run.rtl) {
+        // Right to left: the text runs forward while the glyphs (in visual order) are taken
+        // from the end, cluster by cluster.
+        std::size_t k = run.glyphs.size();
+        while (k > 0) {
+            std::size_t j = k;
+            while (j > 0 && run.glyphs[j - 1].cluster == run.glyphs[k - 1].cluster) {
+                --j;
+            }
+            std::size_t begin = k == run.glyphs.size() ? 0 : run.glyphs[k - 1].cluster;
+            std::size_t end = j > 0 ? run.glyphs[j - 1].cluster : text.size();
+            begin = std::min(begin, text.size());
+            end = std::max(begin, std::min(end, text.size()));
+            clusters.push_back(cairo_text_cluster_t{static_cast<int>(end - begin), static_cast<int>(k - j)});
+            k = j;
+        }
+        cairo_show_text_glyphs(cr, text.data(), static_cast<int>(text.size()), glyphs.data(), static_cast<int>(glyphs.size()),
+                               clusters.data(), static_cast<int>(clusters.size()), CAIRO_TEXT_CLUSTER_FLAG_BACKWARD);
+        return;
+    }
     std::size_t i = 0;
     while (i < run.glyphs.size()) {
         std::size_t j = i;

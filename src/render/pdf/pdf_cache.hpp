@@ -29,7 +29,7 @@ struct PdfCache::Impl {
         int subsets_made = 0;
         HbFontPtr font;   ///< at upem scale: advances in font units
         unsigned upem = 1000;
-        bool cff = false; ///< outlines in a CFF table (embedded as FontFile3/OpenType)
+        bool cff = false; ///< outlines in a CFF table (embedded as FontFile3)
         std::string ps_name;
         std::map<std::uint32_t, int> widths;  ///< glyph → advance in 1/1000 em, as /W says
         int width(std::uint32_t g);
@@ -39,6 +39,7 @@ struct PdfCache::Impl {
         std::string z;                               ///< deflated font file
         std::size_t length1 = 0;                     ///< its size before deflating
         std::map<std::uint32_t, std::uint32_t> code; ///< glyph id in the full font → code in the content (CID)
+        bool bare_cff = false;                       ///< `z` is a CID-keyed CFF table, not an OpenType file
     };
     /// A picture as the PDF holds it: deflated 8-bit samples, or a JPEG as it is.
     struct Raster {

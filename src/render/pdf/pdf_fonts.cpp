@@ -3,6 +3,7 @@
 #include "render/pdf/cff_charset.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
+#include <glib.h>
 #include <harfbuzz/hb-ot.h>
 #include <harfbuzz/hb-subset.h>
 
@@ -43,7 +44,7 @@ PdfCache::Impl::Face& PdfCache::Impl::face(const FontRef& f) {
 
 namespace pdf {
 
-std::string_view glyph_text(const GlyphRun& run, std::size_t i) {
+std::string glyph_text(const GlyphRun& run, std::size_t i) {
     // Glyphs of one cluster sit together, clusters in visual order (rising left to right,
     // falling right to left): the cluster's text runs to the nearest larger cluster start.
     const auto& gs = run.glyphs;
@@ -69,7 +70,19 @@ std::string_view glyph_text(const GlyphRun& run, std::size_t i) {
     if (text.size() > 2 && text.substr(text.size() - 2) == "\xC2\xAD") {
         text.remove_suffix(2);  // a break's soft hyphen is the hyphen glyph's, not the letter's
     }
-    return text;
+    if (!run.rtl) {
+        return std::string(text);
+    }
+    std::string reversed;  // by characters
+    for (const char* q = text.data() + text.size(); q > text.data();) {
+        const char* start = g_utf8_find_prev_char(text.data(), q);
+        if (start == nullptr) {
+            start = text.data();
+        }
+        reversed.append(start, static_cast<std::size_t>(q - start));
+        q = start;
+    }
+    return reversed;
 }
 
 std::vector<FontUse> collect_font_uses(const Pages& doc) {
@@ -81,9 +94,9 @@ std::vector<FontUse> collect_font_uses(const Pages& doc) {
                 for (std::size_t i = 0; i < run->glyphs.size(); ++i) {
                     std::uint32_t id = run->glyphs[i].id;
                     u.gids.insert(id);
-                    std::string_view text = glyph_text(*run, i);
+                    std::string text = glyph_text(*run, i);
                     if (!text.empty() && u.unicode.count(id) == 0) {
-                        u.unicode.emplace(id, text);
+                        u.unicode.emplace(id, std::move(text));
                     }
                 }
             }
@@ -113,7 +126,10 @@ std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
     hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH",
-                          "vhea", "vmtx", "VORG", "cmap", "name", "gasp", "post"}) {  // a PDF finds glyphs by code, not by character
+                          "vhea", "vmtx", "VORG", "gasp"}) {
+        hb_set_add(drop, hb_tag_from_string(t, 4));
+    }
+    for (const char* t : {"cmap", "name", "post"}) {  // a PDF finds glyphs by code, not by character
         hb_set_add(drop, hb_tag_from_string(t, 4));
     }
     hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face, in);
@@ -141,7 +157,10 @@ std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::
         out->code[g] = cids && n < cids->size() ? (*cids)[n] : n;
     }
     hb_subset_plan_destroy(plan);
-    BlobPtr blob(hb_face_reference_blob(sub.get()));
+    // A CID-keyed CFF font goes in bare (CIDFontType0C): every reader maps CIDs through its
+    // charset then (poppler does not for one inside OpenType). Others go in whole.
+    out->bare_cff = cids.has_value();
+    BlobPtr blob(out->bare_cff ? hb_blob_reference(cff.get()) : hb_face_reference_blob(sub.get()));
     unsigned len = 0;
     const char* data = hb_blob_get_data(blob.get(), &len);
     out->length1 = len;
@@ -261,7 +280,7 @@ std::optional<EmbeddedFont> embed_font(QPDF& pdf, PdfCache::Impl& cache, const F
 
     QPDFObjectHandle file = flate_stream(pdf, ef.subset->z);
     if (face.cff) {
-        file.getDict().replaceKey("/Subtype", name_obj("/OpenType"));
+        file.getDict().replaceKey("/Subtype", name_obj(ef.subset->bare_cff ? "/CIDFontType0C" : "/OpenType"));
     } else {
         file.getDict().replaceKey("/Length1", integer(static_cast<long long>(ef.subset->length1)));
     }

@@ -1,5 +1,5 @@
 // render/pdf: fonts into a PDF — what each glyph stands for, hb-subset subsets, Type0 font
-// objects (TrueType as CIDFontType2, CFF as CIDFontType0 with FontFile3/OpenType), ToUnicode.
+// objects (TrueType as CIDFontType2; CFF as CIDFontType0, FontFile3 CIDFontType0C or OpenType), ToUnicode.
 #pragma once
 
 #include "pages/pages.hpp"
@@ -18,8 +18,10 @@
 namespace handout::pdf {
 
 /// The characters glyph i of `run` stands for: its cluster's text if it is the cluster's first
-/// glyph (a space blanked at a line end rides on the glyph before it), else empty.
-std::string_view glyph_text(const GlyphRun& run, std::size_t i);
+/// glyph (a space blanked at a line end rides on the glyph before it), else empty. In a
+/// right-to-left run the characters come reversed: extraction (poppler, Acrobat) reads glyphs
+/// in visual order and reverses right-to-left stretches to get the logical order back.
+std::string glyph_text(const GlyphRun& run, std::size_t i);
 
 /// One document's use of one font: its glyphs and the first text seen for each.
 struct FontUse {

@@ -14,16 +14,25 @@ struct Segment {
     std::optional<std::string> actual;  ///< ActualText for glyphs [a, b), if they need one
 };
 
-/// Splits [a, b) into clusters that read right through ToUnicode and clusters that need ActualText.
+/// Splits [a, b) into stretches that read right through ToUnicode and words that need
+/// ActualText: a word (clusters between spaces) gets one when any of its clusters' glyphs map
+/// to other text, so extraction sees it as one piece, gaps between its glyphs and all.
 void cluster_segments(const GlyphRun& run, const FontUse& use, std::size_t a, std::size_t b, std::vector<Segment>& out) {
+    struct Cluster {
+        std::size_t a, b;
+        std::string text;
+        bool reads;  ///< ToUnicode alone gives the text
+        bool space;
+    };
+    std::vector<Cluster> clusters;
     std::size_t i = a;
     while (i < b) {
         std::size_t j = i + 1;
         while (j < b && run.glyphs[j].cluster == run.glyphs[i].cluster) {
             ++j;
         }
-        std::string_view actual = glyph_text(run, i);
-        bool reads = false;  // ToUnicode alone gives the cluster's text
+        std::string actual = glyph_text(run, i);
+        bool reads = false;
         if (j == i + 1) {
             auto it = use.unicode.find(run.glyphs[i].id);
             reads = it != use.unicode.end() ? it->second == actual : actual.empty();
@@ -37,16 +46,38 @@ void cluster_segments(const GlyphRun& run, const FontUse& use, std::size_t a, st
             }
             reads = mapped == actual;
         }
-        if (reads) {
-            if (!out.empty() && !out.back().actual && out.back().b == i) {
-                out.back().b = j;
-            } else {
-                out.push_back({i, j, std::nullopt});
-            }
-        } else {
-            out.push_back({i, j, std::string(actual)});
-        }
+        bool space = actual.find(' ') != std::string::npos;
+        clusters.push_back({i, j, std::move(actual), reads, space});
         i = j;
+    }
+    auto plain = [&](std::size_t from, std::size_t to) {
+        if (!out.empty() && !out.back().actual && out.back().b == from) {
+            out.back().b = to;
+        } else {
+            out.push_back({from, to, std::nullopt});
+        }
+    };
+    std::size_t w = 0;
+    while (w < clusters.size()) {
+        if (clusters[w].space) {
+            plain(clusters[w].a, clusters[w].b);
+            ++w;
+            continue;
+        }
+        std::size_t e = w;
+        bool reads = true;
+        std::string text;
+        while (e < clusters.size() && !clusters[e].space) {
+            reads = reads && clusters[e].reads;
+            text += clusters[e].text;
+            ++e;
+        }
+        if (reads) {
+            plain(clusters[w].a, clusters[e - 1].b);
+        } else {
+            out.push_back({clusters[w].a, clusters[e - 1].b, std::move(text)});
+        }
+        w = e;
     }
 }
 
@@ -55,10 +86,7 @@ void cluster_segments(const GlyphRun& run, const FontUse& use, std::size_t a, st
 void write_glyphs(std::string& c, const GlyphRun& run, const EmbeddedFont& font, PdfCache::Impl::Face& face, const RunText& text) {
     const std::size_t n = run.glyphs.size();
     std::vector<Segment> segs;
-    if (run.rtl) {
-        // Glyphs right to left on the page; extraction and screen readers get the logical text.
-        segs.push_back({0, n, run.text});
-    } else {
+    {
         std::size_t first = 0;
         if (text.tail_bytes > 0) {
             while (first < n && run.glyphs[first].cluster < text.tail_bytes) {

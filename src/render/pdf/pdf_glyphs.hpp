@@ -1,7 +1,9 @@
 // render/pdf: one glyph run as content-stream text — 2-byte codes in TJ arrays with the pen
 // moved from the font's widths to the laid-out advances, and ActualText wherever the glyphs
-// alone would not read as the text: a cluster whose glyphs map to other text, right-to-left
-// runs (logical order), and the two halves of a word hyphenated at a line end.
+// alone would not read as the text: over the whole word when a cluster's glyphs map to other
+// text (reordered vowel signs, a glyph with two meanings), and on the two halves of a word
+// hyphenated at a line end. Right-to-left runs are written for extraction as readers do it:
+// glyphs in visual order whose text, read right to left, is the logical text.
 #pragma once
 
 #include "pages/pages.hpp"

@@ -103,6 +103,9 @@ struct StructureTree {
             if (!n.lang.empty()) {
                 elems[i].replaceKey("/Lang", pdf::text_string(n.lang));
             }
+            if (!n.actual_text.empty()) {
+                elems[i].replaceKey("/ActualText", pdf::text_string(n.actual_text));
+            }
             if (!n.id.empty()) {
                 elems[i].replaceKey("/ID", QPDFObjectHandle::newString(n.id));
             }

@@ -1,0 +1,990 @@
+// tests: the tagged PDF engine beyond the shipped documents — a JPEG passed through as DCTDecode,
+// an unreadable JPEG refused, a glyph read two ways given ActualText, an SVG logo kept as a vector
+// form, and a CFF-flavoured OpenType font (Noto Sans CJK) embedded as FontFile3 — held to pikepdf,
+// qpdf, pdftotext, pdffonts and pdftoppm, and where it helps to the Cairo engine's drawing.
+#include "helpers.hpp"
+
+#include "pages/pages.hpp"
+#include "render/cairo/render_cairo.hpp"
+#include "render/pdf/cff_charset.hpp"
+#include "render/pdf/render_pdf.hpp"
+
+#include <cairo.h>
+#include <doctest/doctest.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <sstream>
+
+namespace {
+
+const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
+const std::string python = "/usr/bin/python3";               // the one with python3-pikepdf
+const std::string test_dir = HANDOUT_TEST_DIR;
+const std::string cjk_font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";  // Debian's fonts-noto-cjk
+const std::string front = "---\ntitle: \"Engine test\"\n---\n\n";
+
+/// Whether a render wrote its output; fails the check (with the CLI's stderr) when it did not.
+bool have(const test::RunResult& run, const std::string& path) {
+    bool ok = run.exit_code == 0 && test::exists(path);
+    CHECK_MESSAGE(ok, "render failed (exit ", run.exit_code, "): ", run.err);
+    return ok;
+}
+
+bool contains(std::string_view hay, std::string_view needle) {
+    return hay.find(needle) != std::string_view::npos;
+}
+
+std::vector<std::string> split_lines(std::string_view s) {
+    std::vector<std::string> out;
+    std::istringstream in{std::string(s)};
+    for (std::string line; std::getline(in, line);) {
+        out.push_back(line);
+    }
+    return out;
+}
+
+/// pdftotext's UTF-8 text of the whole file; the check fails when pdftotext does.
+std::string pdftotext(const std::string& pdf) {
+    auto r = test::run_command({"pdftotext", "-enc", "UTF-8", pdf, "-"});
+    CHECK_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
+    return r.out;
+}
+
+void check_qpdf_clean(const std::string& pdf) {
+    auto q = test::run_command({"qpdf", "--check", pdf});
+    CHECK_MESSAGE(q.exit_code == 0, q.out, q.err);
+    CHECK_MESSAGE(contains(q.out, "No syntax or stream encoding errors"), q.out, q.err);
+}
+
+/// A picture as the display list places it: `render --format dump` prints
+/// `  image Figure#3 288.00,113.20 36.00x24.00 #0` (tag, x,y, w x h in pt, y down, image index).
+struct Placed {
+    std::string tag;
+    double x = 0, y = 0, w = 0, h = 0;
+};
+
+std::vector<Placed> dumped_images(const std::string& content, const std::string& layout) {
+    auto r = test::run_cli_env({"render", content, "-l", layout, "--format", "dump", "-o", "-"}, {epoch});
+    REQUIRE_MESSAGE(r.exit_code == 0, "dump failed: ", r.err);
+    std::vector<Placed> out;
+    for (const std::string& line : split_lines(r.out)) {
+        std::istringstream in(line);
+        std::string word, xy, wh;
+        if (!(in >> word) || word != "image") {
+            continue;
+        }
+        Placed p;
+        char sep = 0;
+        in >> p.tag >> xy >> wh;
+        std::istringstream a(xy), b(wh);
+        a >> p.x >> sep >> p.y;
+        b >> p.w >> sep >> p.h;
+        REQUIRE_MESSAGE((p.w > 0 && p.h > 0), "cannot read the dump's line: ", line);
+        out.push_back(p);
+    }
+    return out;
+}
+
+const Placed* find_placed(const std::vector<Placed>& ps, std::string_view tag_prefix) {
+    for (const Placed& p : ps) {
+        if (p.tag.rfind(tag_prefix, 0) == 0) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+// ---- pixels ------------------------------------------------------------------------------
+
+struct Rgb {
+    double r = 0, g = 0, b = 0;
+};
+
+/// A decoded PNG (through Cairo), RGB only.
+class Raster {
+public:
+    explicit Raster(const std::string& png_path) {
+        cairo_surface_t* s = cairo_image_surface_create_from_png(png_path.c_str());
+        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+            cairo_surface_t* rgb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cairo_image_surface_get_width(s),
+                                                              cairo_image_surface_get_height(s));
+            cairo_t* cr = cairo_create(rgb);
+            cairo_set_source_rgb(cr, 1, 1, 1);  // transparent parts read as the white page
+            cairo_paint(cr);
+            cairo_set_source_surface(cr, s, 0, 0);
+            cairo_paint(cr);
+            cairo_destroy(cr);
+            cairo_surface_flush(rgb);
+            m_w = cairo_image_surface_get_width(rgb);
+            m_h = cairo_image_surface_get_height(rgb);
+            int stride = cairo_image_surface_get_stride(rgb);
+            const unsigned char* data = cairo_image_surface_get_data(rgb);
+            m_px.resize(static_cast<std::size_t>(m_w) * static_cast<std::size_t>(m_h));
+            for (int y = 0; y < m_h; ++y) {
+                const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+                std::copy(row, row + m_w, m_px.begin() + static_cast<std::ptrdiff_t>(y) * m_w);
+            }
+            cairo_surface_destroy(rgb);
+        }
+        cairo_surface_destroy(s);
+    }
+    bool ok() const { return m_w > 0 && m_h > 0; }
+    int width() const { return m_w; }
+    int height() const { return m_h; }
+    Rgb at(int x, int y) const {
+        std::uint32_t p = m_px[static_cast<std::size_t>(y) * static_cast<std::size_t>(m_w) + static_cast<std::size_t>(x)];
+        return Rgb{static_cast<double>((p >> 16) & 0xFF), static_cast<double>((p >> 8) & 0xFF), static_cast<double>(p & 0xFF)};
+    }
+    /// Mean colour over pixels [x0, x1) × [y0, y1), clipped to the image.
+    Rgb mean(int x0, int y0, int x1, int y1) const {
+        Rgb sum;
+        long n = 0;
+        for (int y = std::max(0, y0); y < std::min(m_h, y1); ++y) {
+            for (int x = std::max(0, x0); x < std::min(m_w, x1); ++x) {
+                Rgb c = at(x, y);
+                sum.r += c.r;
+                sum.g += c.g;
+                sum.b += c.b;
+                ++n;
+            }
+        }
+        if (n == 0) {
+            return Rgb{-1, -1, -1};
+        }
+        return Rgb{sum.r / static_cast<double>(n), sum.g / static_cast<double>(n), sum.b / static_cast<double>(n)};
+    }
+    /// Pixels in [x0, x1) × [y0, y1) within `tolerance` (per channel) of `c`.
+    long count_near(int x0, int y0, int x1, int y1, Rgb c, double tolerance) const {
+        long n = 0;
+        for (int y = std::max(0, y0); y < std::min(m_h, y1); ++y) {
+            for (int x = std::max(0, x0); x < std::min(m_w, x1); ++x) {
+                Rgb p = at(x, y);
+                n += std::abs(p.r - c.r) <= tolerance && std::abs(p.g - c.g) <= tolerance && std::abs(p.b - c.b) <= tolerance;
+            }
+        }
+        return n;
+    }
+    /// Ink (255 − grey) per pixel, summed over [x0, x1) × [y0, y1).
+    double ink(int x0, int y0, int x1, int y1) const {
+        double sum = 0;
+        for (int y = std::max(0, y0); y < std::min(m_h, y1); ++y) {
+            for (int x = std::max(0, x0); x < std::min(m_w, x1); ++x) {
+                Rgb p = at(x, y);
+                sum += 255.0 - (p.r + p.g + p.b) / 3.0;
+            }
+        }
+        return sum;
+    }
+
+private:
+    int m_w = 0, m_h = 0;
+    std::vector<std::uint32_t> m_px;  ///< Cairo RGB24: 0x00RRGGBB
+};
+
+std::string describe(Rgb c) {
+    return "rgb(" + std::to_string(static_cast<int>(c.r)) + ", " + std::to_string(static_cast<int>(c.g)) + ", " +
+           std::to_string(static_cast<int>(c.b)) + ")";
+}
+
+/// Page 1 of `pdf` through pdftoppm at `dpi`, as a PNG in `dir`; the check fails when pdftoppm does.
+std::string pdftoppm_page1(const std::string& pdf, const test::TempDir& dir, const std::string& name, int dpi) {
+    auto r = test::run_command({"pdftoppm", "-r", std::to_string(dpi), "-f", "1", "-l", "1", "-png", "-singlefile", pdf,
+                                dir / name});
+    CHECK_MESSAGE(r.exit_code == 0, "pdftoppm ", pdf, ": ", r.err);
+    CHECK_MESSAGE(r.err.empty(), "pdftoppm: ", r.err);
+    return dir / (name + ".png");
+}
+
+/// The picture made by `convert -size 48x32 gradient:red-blue`, drawn at `p` (pt) on a page
+/// rendered at `dpi`: red along the top, blue along the bottom, white beside it.
+void check_gradient_drawn(const Raster& page, const Placed& p, double dpi, const std::string& who) {
+    INFO(who);
+    REQUIRE(page.ok());
+    double k = dpi / 72.0;
+    int x0 = static_cast<int>(std::ceil(p.x * k)) + 2, x1 = static_cast<int>(std::floor((p.x + p.w) * k)) - 2;
+    int y0 = static_cast<int>(std::ceil(p.y * k)) + 1, y1 = static_cast<int>(std::floor((p.y + p.h) * k)) - 1;
+    REQUIRE(x1 - x0 >= 8);
+    REQUIRE(y1 - y0 >= 8);
+    int band = std::max(2, (y1 - y0) / 6);
+    Rgb top = page.mean(x0, y0, x1, y0 + band);
+    Rgb bottom = page.mean(x0, y1 - band, x1, y1);
+    Rgb all = page.mean(x0, y0, x1, y1);
+    CHECK_MESSAGE((top.r > 170 && top.b < 90 && top.g < 90), "top of the picture: ", describe(top));
+    CHECK_MESSAGE((bottom.b > 170 && bottom.r < 90 && bottom.g < 90), "bottom of the picture: ", describe(bottom));
+    CHECK_MESSAGE((all.r + all.g + all.b) / 3 < 140, "the picture's area is mostly white: ", describe(all));
+    // The same size of area just left of the picture is blank page: the picture is where the
+    // display list put it, not merely somewhere.
+    int w = x1 - x0;
+    Rgb beside = page.mean(x0 - w - 8, y0, x0 - 8, y1);
+    CHECK_MESSAGE((beside.r > 245 && beside.g > 245 && beside.b > 245), "left of the picture: ", describe(beside));
+}
+
+// ---- pikepdf probe -------------------------------------------------------------------------
+
+// pikepdf: every XObject reachable from each page's resources (through forms), every font
+// (descendant and descriptor too), each BT…ET block's text read the way a reader does — through
+// ToUnicode, except inside a marked-content span with /ActualText, whose text replaces the
+// glyphs' — and the /ActualText strings in order.
+const char* const probe_py = R"PY(
+import sys, json, re, pikepdf
+
+def names(v):
+    if v is None:
+        return []
+    if isinstance(v, pikepdf.Array):
+        return [str(x) for x in v]
+    return [str(v)]
+
+def cmap(stream):
+    m = {}
+    if stream is None:
+        return m
+    data = stream.read_bytes().decode("latin-1")
+    def u16(h):
+        return bytes.fromhex(h).decode("utf-16-be")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            m[int(src, 16)] = u16(dst)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            lo, hi, u = int(lo, 16), int(hi, 16), u16(dst)
+            for k in range(hi - lo + 1):
+                m[lo + k] = u[:-1] + chr(ord(u[-1]) + k)
+    return m
+
+pdf = pikepdf.open(sys.argv[1])
+out = {"xobjects": [], "fonts": [], "blocks": [], "actual": [], "codes": []}
+seen = set()
+
+def walk(res, depth):
+    if res is None:
+        return
+    xo = res.get("/XObject")
+    if xo is None:
+        return
+    for key in xo.keys():
+        x = xo[key]
+        if x.objgen in seen and x.objgen != (0, 0):
+            continue
+        seen.add(x.objgen)
+        e = {"name": key, "subtype": str(x.get("/Subtype")), "filter": names(x.get("/Filter")), "depth": depth}
+        if e["subtype"] == "/Image":
+            e["width"] = int(x.get("/Width"))
+            e["height"] = int(x.get("/Height"))
+            e["colorspace"] = str(x.get("/ColorSpace"))
+            e["raw_hex"] = x.read_raw_bytes().hex()
+        if e["subtype"] == "/Form":
+            e["bbox"] = [float(v) for v in x.get("/BBox")]
+        out["xobjects"].append(e)
+        walk(x.get("/Resources"), depth + 1)
+
+fonts_seen = set()
+for page in pdf.pages:
+    res = page.obj.get("/Resources")
+    walk(res, 0)
+    fonts = res.get("/Font") if res is not None else None
+    maps = {}
+    if fonts is not None:
+        for key in fonts.keys():
+            f = fonts[key]
+            maps[key] = cmap(f.get("/ToUnicode"))
+            if f.objgen in fonts_seen:
+                continue
+            fonts_seen.add(f.objgen)
+            r = {"subtype": str(f.get("/Subtype")), "base": str(f.get("/BaseFont")), "to_unicode": f.get("/ToUnicode") is not None}
+            d = f.get("/DescendantFonts")
+            if d is not None:
+                d0 = d[0]
+                r["descendant"] = str(d0.get("/Subtype"))
+                r["cid_to_gid"] = str(d0.get("/CIDToGIDMap")) if d0.get("/CIDToGIDMap") is not None else None
+                fd = d0.get("/FontDescriptor")
+                r["files"] = {}
+                for k in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    s = fd.get(k)
+                    if s is not None:
+                        st = s.get("/Subtype")
+                        r["files"][k] = str(st) if st is not None else None
+            out["fonts"].append(r)
+    current = None
+    stack = []
+    block = None
+    for operands, op in pikepdf.parse_content_stream(page):
+        op = str(op)
+        if op == "BT":
+            block = ""
+        elif op == "ET":
+            if block is not None:
+                out["blocks"].append(block)
+            block = None
+        elif op == "Tf":
+            current = maps.get(str(operands[0]), {})
+        elif op in ("BDC", "BMC"):
+            actual = None
+            if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+                actual = str(operands[1].ActualText)
+                out["actual"].append(actual)
+                if block is not None and not any(a is not None for a in stack):
+                    block += actual
+            stack.append(actual)
+        elif op == "EMC":
+            if stack:
+                stack.pop()
+        elif op in ("Tj", "TJ", "'", '"'):
+            if any(a is not None for a in stack) or block is None:
+                continue
+            items = operands[-1] if op != "TJ" else operands[0]
+            strings = [items] if op != "TJ" else [x for x in items if isinstance(x, pikepdf.String)]
+            for s in strings:
+                b = bytes(s)
+                for i in range(0, len(b) - 1, 2):
+                    code = (b[i] << 8) | b[i + 1]
+                    out["codes"].append(code)
+                    block += (current or {}).get(code, "\ufffd")
+print(json.dumps(out))
+)PY";
+
+/// probe_py over one PDF. Fails the test when python3, pikepdf or the script does.
+nlohmann::json probe(const std::string& pdf) {
+    REQUIRE_MESSAGE(test::exists(python), python, " is missing (these checks need it with python3-pikepdf)");
+    auto r = test::run_command({python, "-c", probe_py, pdf});
+    REQUIRE_MESSAGE(r.exit_code == 0, "pikepdf probe failed: ", r.err);
+    nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+    REQUIRE_MESSAGE(j.is_object(), "unexpected output: ", r.out);
+    return j;
+}
+
+// pikepdf: the same file with every marked-content span that carries /ActualText taken out
+// (its glyphs kept): the control for the ActualText checks.
+const char* const strip_actual_text_py = R"PY(
+import sys, pikepdf
+pdf = pikepdf.open(sys.argv[1])
+for page in pdf.pages:
+    out, spans = [], []
+    for operands, op in pikepdf.parse_content_stream(page):
+        name = str(op)
+        if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+            spans.append(True)
+            continue
+        if name in ("BDC", "BMC"):
+            spans.append(False)
+        elif name == "EMC" and spans and spans.pop():
+            continue
+        out.append((operands, op))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+pdf.save(sys.argv[2])
+)PY";
+
+std::vector<std::string> blocks_of(const nlohmann::json& j) {
+    return j["blocks"].get<std::vector<std::string>>();
+}
+
+std::size_t count_xobjects(const nlohmann::json& j, const std::string& subtype) {
+    return static_cast<std::size_t>(std::count_if(j["xobjects"].begin(), j["xobjects"].end(),
+                                                  [&](const nlohmann::json& x) { return x["subtype"] == subtype; }));
+}
+
+std::string to_hex(std::string_view bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 0x0F];
+    }
+    return out;
+}
+
+// ---- pdffonts ------------------------------------------------------------------------------
+
+struct FontRow {
+    std::string name, type, encoding, emb, sub, uni;
+};
+
+/// pdffonts' table: name, type (may hold spaces), encoding, emb, sub, uni, object number, generation.
+std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw) {
+    auto r = test::run_command({"pdffonts", pdf});
+    CHECK_MESSAGE(r.exit_code == 0, "pdffonts ", pdf, ": ", r.err);
+    raw = r.out;
+    std::vector<FontRow> out;
+    bool body = false;
+    for (const std::string& line : split_lines(r.out)) {
+        if (!body) {
+            body = line.rfind("----", 0) == 0;
+            continue;
+        }
+        std::istringstream in(line);
+        std::vector<std::string> t;
+        for (std::string w; in >> w;) {
+            t.push_back(w);
+        }
+        if (t.size() < 8) {
+            out.push_back(FontRow{line, "?", "?", "?", "?", "?"});  // unparsable: fails every check
+            continue;
+        }
+        std::size_t n = t.size();
+        FontRow f;
+        f.name = t[0];
+        for (std::size_t i = 1; i < n - 6; ++i) {
+            f.type += (i > 1 ? " " : "") + t[i];
+        }
+        f.encoding = t[n - 6];
+        f.emb = t[n - 5];
+        f.sub = t[n - 4];
+        f.uni = t[n - 3];
+        out.push_back(f);
+    }
+    return out;
+}
+
+bool subset_tagged(const std::string& name) {
+    if (name.size() < 8 || name[6] != '+') {
+        return false;
+    }
+    return std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// ---- hand-built display lists ----------------------------------------------------------------
+
+struct HbFont {
+    hb_blob_t* blob = nullptr;
+    hb_face_t* face = nullptr;
+    hb_font_t* font = nullptr;
+    HbFont(const std::string& path, unsigned index) {
+        blob = hb_blob_create_from_file_or_fail(path.c_str());
+        face = hb_face_create(blob, index);  // takes its own reference to the blob
+        font = hb_font_create(face);          // and to the face
+    }
+    ~HbFont() {
+        hb_font_destroy(font);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+    }
+    HbFont(const HbFont&) = delete;
+    HbFont& operator=(const HbFont&) = delete;
+    bool ok() const { return blob != nullptr && hb_face_get_glyph_count(face) > 0; }
+    /// The cmap's glyph for `cp`; fails the test when the font has none.
+    std::uint32_t glyph(char32_t cp) const {
+        hb_codepoint_t g = 0;
+        bool found = hb_font_get_nominal_glyph(font, cp, &g);
+        REQUIRE_MESSAGE(found, "the font has no glyph for U+", static_cast<std::uint32_t>(cp));
+        return g;
+    }
+    /// Advance of glyph `g` in pt at `size`.
+    double advance(std::uint32_t g, double size) const {
+        return static_cast<double>(hb_font_get_glyph_h_advance(font, g)) * size / static_cast<double>(hb_face_get_upem(face));
+    }
+};
+
+/// UTF-8 → code points with the byte offset of each.
+std::vector<std::pair<char32_t, std::uint32_t>> code_points(std::string_view s) {
+    std::vector<std::pair<char32_t, std::uint32_t>> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < n; ++k) {
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+        }
+        out.emplace_back(cp, static_cast<std::uint32_t>(i));
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+/// One page, a Document root and one P holding `run`.
+handout::Pages one_paragraph(double width, double height, handout::FontRef font, handout::GlyphRun run,
+                             const std::string& lang) {
+    using namespace handout;
+    Pages doc;
+    doc.fonts.push_back(std::move(font));
+    StructNode root, para;
+    root.type = StructType::document;
+    root.parent = -1;
+    para.type = StructType::p;
+    para.parent = 0;
+    doc.nodes.push_back(root);
+    doc.nodes.push_back(para);
+    Page page;
+    page.width = width;
+    page.height = height;
+    Item item;
+    item.v = std::move(run);
+    item.node = 1;
+    item.artifact = ArtifactKind::none;
+    page.items.push_back(std::move(item));
+    doc.pages.push_back(std::move(page));
+    doc.info.title = "Engine test";
+    doc.info.lang = lang;
+    doc.info.date = "2026-11-01T00:00:00Z";
+    return doc;
+}
+
+/// The PDF of `doc`, written to `path`; fails the test when the engine reports an error.
+void render_to(const handout::Pages& doc, const std::string& path) {
+    auto r = handout::render_pdf_tagged(doc);
+    REQUIRE_MESSAGE(r.ok(), "render_pdf_tagged: ", test::describe(r.diagnostics));
+    CHECK_MESSAGE(r.diagnostics.empty(), test::describe(r.diagnostics));
+    test::write_file(path, *r);
+}
+
+const std::string cjk_text = "\xE4\xB8\xAD\xE6\x96\x87\xE8\xAF\xB4\xE6\x98\x8E";  // 中文说明
+
+void require_cjk_font() {
+    REQUIRE_MESSAGE(test::exists(cjk_font), cjk_font,
+                    " is missing: run scripts/install-deps.sh (Debian's fonts-noto-cjk); this test is never skipped");
+}
+
+/// 中文说明 in Noto Sans CJK SC at 12 pt on a 200 × 100 pt page, baseline 60 pt down.
+handout::Pages cjk_pages(const HbFont& f) {
+    handout::GlyphRun run;
+    run.origin = {20, 60};
+    run.font = 0;
+    run.size = 12;
+    run.text = cjk_text;
+    for (auto [cp, at] : code_points(cjk_text)) {
+        handout::Glyph g;
+        g.id = f.glyph(cp);
+        g.advance = f.advance(g.id, run.size);
+        g.cluster = at;
+        run.glyphs.push_back(g);
+    }
+    return one_paragraph(200, 100, handout::FontRef{cjk_font, 2, "Noto Sans CJK SC"}, std::move(run), "zh-Hans");
+}
+
+}  // namespace
+
+TEST_SUITE("engine") {
+
+// ---- 1. JPEG pictures -------------------------------------------------------------------------
+
+TEST_CASE("a JPEG picture is embedded as DCTDecode with the file's own bytes, and both engines draw it") {
+    const std::string jpeg = test::read_file(test_dir + "/data/photo.jpg");
+    REQUIRE_MESSAGE(jpeg.size() > 100, "tests/data/photo.jpg is missing");
+    test::TempDir dir;
+    test::write_file(dir / "photo.jpg", jpeg);
+    const std::string content = dir / "photo.md";
+    test::write_file(content, front + "A picture follows.\n\n![A gradient from red at the top to blue at the bottom](photo.jpg)\n\n"
+                                      "After the picture.\n");
+
+    auto placed = dumped_images(content, "layouts/letter.toml");
+    const Placed* fig = find_placed(placed, "Figure");
+    REQUIRE_MESSAGE(fig != nullptr, "no Figure image in the dump");
+    // 48 × 32 px at 96 px per inch.
+    CHECK(fig->w == doctest::Approx(36));
+    CHECK(fig->h == doctest::Approx(24));
+
+    const std::string pdf = dir / "photo.pdf", cairo = dir / "photo-cairo.pdf";
+    auto ours = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "-o", pdf}, {epoch});
+    auto theirs = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "--engine", "cairo", "-o", cairo}, {epoch});
+    REQUIRE(have(ours, pdf));
+    REQUIRE(have(theirs, cairo));
+    CHECK_MESSAGE(ours.err.empty(), ours.err);
+    CHECK_MESSAGE(theirs.err.empty(), theirs.err);
+    check_qpdf_clean(pdf);
+
+    nlohmann::json j = probe(pdf);
+    INFO(j["xobjects"].size(), " XObject(s)");
+    std::vector<nlohmann::json> images;
+    for (const auto& x : j["xobjects"]) {
+        if (x["subtype"] == "/Image") {
+            images.push_back(x);
+        }
+    }
+    REQUIRE(images.size() == 1);  // the letter layout's logo is an SVG: a form, not an image
+    const nlohmann::json& im = images[0];
+    CHECK(im["filter"] == std::vector<std::string>{"/DCTDecode"});
+    CHECK(im["width"] == 48);
+    CHECK(im["height"] == 32);
+    CHECK(im["colorspace"] == "/DeviceRGB");
+    bool same_bytes = im["raw_hex"].get<std::string>() == to_hex(jpeg);  // not CHECK(a == b): both are long
+    CHECK_MESSAGE(same_bytes, "the image stream is not the JPEG file's bytes (", im["raw_hex"].get<std::string>().size() / 2,
+                  " bytes against ", jpeg.size(), ")");
+
+    test::TempDir pngs;
+    check_gradient_drawn(Raster(pdftoppm_page1(pdf, pngs, "ours", 72)), *fig, 72, "handout engine, pdftoppm");
+    check_gradient_drawn(Raster(pdftoppm_page1(cairo, pngs, "cairo", 72)), *fig, 72, "cairo engine, pdftoppm");
+}
+
+TEST_CASE("a page with a JPEG picture renders to PNG with the picture in place") {
+    const std::string jpeg = test::read_file(test_dir + "/data/photo.jpg");
+    REQUIRE_MESSAGE(jpeg.size() > 100, "tests/data/photo.jpg is missing");
+    test::TempDir dir;
+    test::write_file(dir / "photo.jpg", jpeg);
+    const std::string content = dir / "photo.md";
+    test::write_file(content, front + "A picture follows.\n\n![A gradient from red at the top to blue at the bottom](photo.jpg)\n");
+    auto placed = dumped_images(content, "layouts/letter.toml");
+    const Placed* fig = find_placed(placed, "Figure");
+    REQUIRE_MESSAGE(fig != nullptr, "no Figure image in the dump");
+
+    auto r = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "--format", "png", "--dpi", "96", "-o",
+                                dir / "page"},
+                               {epoch});
+    REQUIRE(have(r, dir / "page-1.png"));
+    CHECK_MESSAGE(r.err.empty(), r.err);
+    CHECK_FALSE(test::exists(dir / "page-2.png"));
+    Raster page(dir / "page-1.png");
+    REQUIRE(page.ok());
+    CHECK(page.width() == 816);  // 8.5 in at 96 dpi
+    check_gradient_drawn(page, *fig, 96, "--format png");
+}
+
+// ---- 2. an unreadable JPEG ----------------------------------------------------------------------
+
+TEST_CASE("a JPEG whose header cannot be read is an error naming the file, and no PDF is written") {
+    test::TempDir dir;
+    // A JPEG's start of image and a marker's first byte, then text: no frame header to read.
+    test::write_file(dir / "broken.jpg", std::string("\xFF\xD8\xFF", 3) + "this is not a JPEG, only text after its first bytes\n");
+    const std::string content = dir / "broken.md";
+    const std::string text = front + "A picture follows.\n\n![A broken picture](broken.jpg)\n";
+    test::write_file(content, text);
+    const std::string at = test::pos_in(text, "![A broken");
+    const std::string where = content + ":" + at.substr(0, at.find(':')) + ":";  // the image's line
+    for (const char* engine : {"handout", "cairo"}) {
+        INFO("--engine ", engine);
+        const std::string out = dir / (std::string(engine) + ".pdf");
+        auto r = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "--engine", engine, "-o", out}, {epoch});
+        CHECK(r.exit_code != 0);
+        CHECK(r.exit_code == 2);  // an input error, as every other unreadable input
+        CHECK_MESSAGE(contains(r.err, where), r.err);
+        CHECK_MESSAGE(contains(r.err, "error:"), r.err);
+        CHECK_MESSAGE(contains(r.err, "`broken.jpg`"), r.err);
+        CHECK_MESSAGE(contains(r.err, "JPEG"), r.err);
+        CHECK_FALSE(test::exists(out));
+    }
+    auto png = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "--format", "png", "-o", dir / "page"}, {epoch});
+    CHECK(png.exit_code == 2);
+    CHECK_MESSAGE(contains(png.err, "`broken.jpg`"), png.err);
+    CHECK_FALSE(test::exists(dir / "page-1.png"));
+}
+
+// ---- 3. ActualText --------------------------------------------------------------------------
+
+TEST_CASE("a no-break space reads as U+00A0 and ordinary spaces as spaces") {
+    // Noto Sans has a glyph of its own for U+00A0 (uni00A0), so the ToUnicode CMap carries it.
+    // pdftotext and mutool both extract a space there whatever the CMap says, so the probe
+    // reads the CMap (and any ActualText) itself.
+    test::TempDir dir;
+    const std::string sentence = "Take 10\xC2\xA0mg with a glass of water.";
+    const std::string content = dir / "dose.md";
+    test::write_file(content, front + sentence + "\n");
+    const std::string pdf = dir / "dose.pdf";
+    auto r = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "-o", pdf}, {epoch});
+    REQUIRE(have(r, pdf));
+    auto blocks = blocks_of(probe(pdf));
+    CHECK_MESSAGE(std::find(blocks.begin(), blocks.end(), sentence) != blocks.end(), "text blocks: ",
+                  doctest::StringMaker<std::vector<std::string>>::convert(blocks));
+    // pdftotext drops a lone U+00A0 as it drops spaces, and puts a space where the gap is.
+    const std::string extracted = test::normalize_space(pdftotext(pdf));
+    CHECK_MESSAGE((contains(extracted, "Take 10 mg with a glass of water.") ||
+                   contains(extracted, "Take 10\xC2\xA0mg with a glass of water.")),
+                  extracted);
+}
+
+TEST_CASE("a glyph shown for two different texts gets ActualText where ToUnicode does not read it") {
+    // The space glyph for both U+0020 and U+00A0 (as a font without uni00A0 would shape it):
+    // ToUnicode maps the glyph to the first text it showed, so the other needs a /Span with
+    // /ActualText, or the no-break space would extract as a plain space. (Noto Sans itself has
+    // a uni00A0 glyph, so a rendered document does not get here: this display list is built by hand.)
+    const std::string font = test_dir + "/../fonts/NotoSans-Regular.ttf";
+    HbFont f(font, 0);
+    REQUIRE_MESSAGE(f.ok(), "cannot open ", font);
+    const std::string text = "Take 10\xC2\xA0mg daily";
+    const std::uint32_t space = f.glyph(U' ');
+    handout::GlyphRun run;
+    run.origin = {20, 40};
+    run.size = 12;
+    run.text = text;
+    for (auto [cp, at] : code_points(text)) {
+        handout::Glyph g;
+        g.id = cp == U'\u00A0' ? space : f.glyph(cp);
+        g.advance = f.advance(g.id, run.size);
+        g.cluster = at;
+        run.glyphs.push_back(g);
+    }
+    REQUIRE(std::count_if(run.glyphs.begin(), run.glyphs.end(), [&](const handout::Glyph& g) { return g.id == space; }) == 3);
+    auto doc = one_paragraph(300, 80, handout::FontRef{font, 0, "Noto Sans"}, std::move(run), "en");
+
+    test::TempDir dir;
+    const std::string pdf = dir / "two-readings.pdf";
+    render_to(doc, pdf);
+    nlohmann::json j = probe(pdf);
+    INFO(j.dump());
+    // Read through ToUnicode and ActualText, the run is its text.
+    CHECK(blocks_of(j) == std::vector<std::string>{text});
+    // Spans only where needed, and one for the no-break space (alone or with its word).
+    auto actual = j["actual"].get<std::vector<std::string>>();
+    CHECK(std::any_of(actual.begin(), actual.end(), [](const std::string& a) { return contains(a, "\xC2\xA0"); }));
+    for (const std::string& a : actual) {
+        CHECK_MESSAGE(contains(a, "\xC2\xA0"), "an ActualText the glyphs do not need: «", a, "»");
+        CHECK_MESSAGE(contains(text, a), "an ActualText that is not the run's text: «", a, "»");
+    }
+    // poppler drops a lone U+00A0 as it drops spaces (and puts a space where the gap is); an
+    // ActualText of more than one character it keeps whole.
+    const std::string extracted = pdftotext(pdf);
+    CHECK_MESSAGE(contains(extracted, text), "pdftotext: «", extracted, "»");
+    check_qpdf_clean(pdf);
+
+    // The control: without the span, the same glyphs read as a plain space.
+    const std::string stripped = dir / "stripped.pdf";
+    auto strip = test::run_command({python, "-c", strip_actual_text_py, pdf, stripped});
+    REQUIRE_MESSAGE(strip.exit_code == 0, strip.err);
+    nlohmann::json control = probe(stripped);
+    INFO(control.dump());
+    CHECK(control["actual"].empty());
+    CHECK(blocks_of(control) == std::vector<std::string>{"Take 10 mg daily"});
+    CHECK_FALSE(contains(pdftotext(stripped), "\xC2\xA0"));
+}
+
+// ---- 4. SVG pictures ------------------------------------------------------------------------
+
+TEST_CASE("an SVG logo is a vector form, not a raster picture, and draws in its colours") {
+    test::TempDir dir;
+    const std::string content = dir / "logo.md";
+    test::write_file(content, front + "Only a line of text below the logo.\n");
+    auto placed = dumped_images(content, "layouts/letter.toml");
+    const Placed* logo = find_placed(placed, "artifact:header");
+    REQUIRE_MESSAGE(logo != nullptr, "no header image in the dump: is layouts/letter.toml's logo still set?");
+    REQUIRE(contains(test::read_file("layouts/letter.toml"), "riverside-logo.svg"));
+
+    const std::string pdf = dir / "logo.pdf";
+    auto r = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "-o", pdf}, {epoch});
+    REQUIRE(have(r, pdf));
+    CHECK_MESSAGE(r.err.empty(), r.err);
+    check_qpdf_clean(pdf);
+
+    nlohmann::json j = probe(pdf);
+    INFO(j["xobjects"].dump());
+    CHECK(count_xobjects(j, "/Image") == 0);
+    CHECK(count_xobjects(j, "/Form") >= 1);
+    // The form at the page's top level holds the SVG at its natural size: 40 × 40 px at 0.75 pt.
+    bool natural_form = false;
+    for (const auto& x : j["xobjects"]) {
+        if (x["subtype"] == "/Form" && x["depth"] == 0) {
+            auto bb = x["bbox"].get<std::vector<double>>();
+            natural_form = natural_form || (bb.size() == 4 && std::abs(bb[2] - bb[0] - 30) < 0.01 && std::abs(bb[3] - bb[1] - 30) < 0.01);
+        }
+    }
+    CHECK_MESSAGE(natural_form, "no page-level form of 30 × 30 pt");
+
+    test::TempDir pngs;
+    const int dpi = 144;
+    Raster page(pdftoppm_page1(pdf, pngs, "logo", dpi));
+    REQUIRE(page.ok());
+    double k = dpi / 72.0;
+    auto px = [&](double fx, double fy) {  // a point of the logo, as fractions of its box
+        return std::pair<int, int>{static_cast<int>((logo->x + fx * logo->w) * k), static_cast<int>((logo->y + fy * logo->h) * k)};
+    };
+    const Rgb blue{0x1d, 0x4e, 0x89};
+    auto [x0, y0] = px(0, 0);
+    auto [x1, y1] = px(1, 1);
+    long area = static_cast<long>(x1 - x0) * (y1 - y0);
+    long blue_px = page.count_near(x0, y0, x1, y1, blue, 24);
+    // The rounded square less the white cross is about 60% of the box.
+    CHECK_MESSAGE(blue_px * 100 > area * 40, blue_px, " of ", area, " pixels are the logo's blue");
+    for (auto [fx, fy] : {std::pair{0.25, 0.25}, std::pair{0.75, 0.25}, std::pair{0.25, 0.75}, std::pair{0.75, 0.75}}) {
+        auto [x, y] = px(fx, fy);
+        Rgb c = page.mean(x - 1, y - 1, x + 2, y + 2);
+        CHECK_MESSAGE((std::abs(c.r - blue.r) < 24 && std::abs(c.g - blue.g) < 24 && std::abs(c.b - blue.b) < 24), "at (", fx, ", ",
+                      fy, ") of the logo: ", describe(c));
+    }
+    auto [cx, cy] = px(0.5, 0.5);
+    Rgb centre = page.mean(cx - 1, cy - 1, cx + 2, cy + 2);  // where the cross's strokes meet
+    CHECK_MESSAGE((centre.r > 230 && centre.g > 230 && centre.b > 230), "the logo's centre: ", describe(centre));
+    // Blue only near the top-left header: the rest of the page above the title has none.
+    CHECK(page.count_near(x1 + 4, 0, page.width(), y1, blue, 24) == 0);
+
+    // The control: the same layout with the PNG logo has an image XObject, which the checks
+    // above would catch.
+    std::string layout = test::read_file("layouts/letter.toml");
+    test::write_file(dir / "letter-png.toml", test::replace_once(layout, "riverside-logo.svg", "riverside-logo.png"));
+    test::write_file(dir / "riverside-logo.png", test::read_file("layouts/riverside-logo.png"));
+    const std::string png_pdf = dir / "logo-png.pdf";
+    auto rp = test::run_cli_env({"render", content, "-l", dir / "letter-png.toml", "-o", png_pdf}, {epoch});
+    REQUIRE(have(rp, png_pdf));
+    CHECK(count_xobjects(probe(png_pdf), "/Image") >= 1);
+}
+
+// ---- 5. CFF fonts -----------------------------------------------------------------------------
+
+TEST_CASE("a CID-keyed CFF font is embedded as a subset CIDFontType0 with FontFile3, ToUnicode and its CIDs") {
+    require_cjk_font();
+    HbFont f(cjk_font, 2);
+    REQUIRE_MESSAGE(f.ok(), "cannot open ", cjk_font);
+    handout::Pages doc = cjk_pages(f);
+    REQUIRE(doc.pages[0].items.size() == 1);
+    const auto& run = std::get<handout::GlyphRun>(doc.pages[0].items[0].v);
+    REQUIRE(run.glyphs.size() == 4);
+
+    test::TempDir dir;
+    const std::string pdf = dir / "cjk.pdf";
+    render_to(doc, pdf);
+    check_qpdf_clean(pdf);
+
+    std::string raw;
+    auto fonts = pdffonts(pdf, raw);
+    INFO(raw);
+    REQUIRE(fonts.size() == 1);
+    CHECK(fonts[0].type == "CID Type 0C");  // not "CID Type 0C (OT)": see FontFile3 below
+    CHECK(fonts[0].emb == "yes");
+    CHECK(fonts[0].sub == "yes");
+    CHECK(fonts[0].uni == "yes");
+    CHECK(subset_tagged(fonts[0].name));
+
+    nlohmann::json j = probe(pdf);
+    INFO(j["fonts"].dump());
+    REQUIRE(j["fonts"].size() == 1);
+    const nlohmann::json& font = j["fonts"][0];
+    CHECK(font["subtype"] == "/Type0");
+    CHECK(font["descendant"] == "/CIDFontType0");
+    CHECK(font["to_unicode"] == true);
+    CHECK(font["files"].size() == 1);
+    // The bare CFF table, not the OpenType file around it: a subset renumbers glyphs but keeps
+    // their CIDs, and poppler looks a CID up as a glyph index in an OpenType font (it draws
+    // nothing), while it maps CIDs through the charset of a bare CIDFontType0C font.
+    CHECK(font["files"].value("/FontFile3", "(none)") == "/CIDFontType0C");
+
+    CHECK(test::normalize_space(pdftotext(pdf)) == cjk_text);
+    CHECK(blocks_of(j) == std::vector<std::string>{cjk_text});
+
+    // The codes shown are the glyphs' CIDs in the font (the subset renumbers glyphs, not CIDs).
+    hb_blob_t* cff = hb_face_reference_table(f.face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(cff, &len);
+    auto cids = handout::pdf::cff_cids(std::string_view(data, len));
+    hb_blob_destroy(cff);
+    REQUIRE(cids.has_value());
+    std::vector<std::uint32_t> expected;
+    for (const auto& g : run.glyphs) {
+        REQUIRE(g.id < cids->size());
+        expected.push_back((*cids)[g.id]);
+    }
+    auto codes = j["codes"].get<std::vector<std::uint32_t>>();
+    INFO("codes ", j["codes"].dump(), ", CIDs ", nlohmann::json(expected).dump());
+    CHECK(codes == expected);
+}
+
+TEST_CASE("a CFF font's glyphs draw as the font's own in poppler, MuPDF and Ghostscript") {
+    // Each renderer's drawing of the PDF against the Cairo engine's drawing of the same display
+    // list (FreeType on the font file itself), glyph box by glyph box. A code that named the
+    // wrong glyph (a CID where a renumbered glyph index is read, or the other way) draws another
+    // character or nothing in its box.
+    require_cjk_font();
+    HbFont f(cjk_font, 2);
+    REQUIRE_MESSAGE(f.ok(), "cannot open ", cjk_font);
+    handout::Pages doc = cjk_pages(f);
+    const auto& run = std::get<handout::GlyphRun>(doc.pages[0].items[0].v);
+    test::TempDir dir;
+    const std::string pdf = dir / "cjk.pdf";
+    render_to(doc, pdf);
+
+    const int dpi = 144;
+    auto ref = handout::render_png_cairo(doc, dpi);
+    REQUIRE_MESSAGE(ref.ok(), test::describe(ref.diagnostics));
+    REQUIRE(ref->size() == 1);
+    test::write_file(dir / "cairo.png", (*ref)[0]);
+    Raster theirs(dir / "cairo.png");
+    REQUIRE(theirs.ok());
+
+    auto pp = test::run_command({"pdftoppm", "-r", std::to_string(dpi), "-png", "-singlefile", pdf, dir / "poppler"});
+    CHECK_MESSAGE(pp.exit_code == 0, pp.err);
+    auto mu = test::run_command({"mutool", "draw", "-q", "-o", dir / "mupdf.png", "-r", std::to_string(dpi), pdf, "1"});
+    CHECK_MESSAGE(mu.exit_code == 0, mu.err);
+    auto gs = test::run_command({"gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=png16m", "-r" + std::to_string(dpi),
+                                 "-sOutputFile=" + dir / "ghostscript.png", pdf});
+    CHECK_MESSAGE(gs.exit_code == 0, gs.err);
+
+    const double k = dpi / 72.0;
+    for (const char* renderer : {"poppler", "mupdf", "ghostscript"}) {
+        INFO(renderer);
+        Raster ours(dir / (std::string(renderer) + ".png"));
+        REQUIRE(ours.ok());
+        REQUIRE(ours.width() == theirs.width());
+        REQUIRE(ours.height() == theirs.height());
+        double pen = run.origin.x;
+        for (std::size_t i = 0; i < run.glyphs.size(); ++i) {
+            INFO("glyph ", i + 1, " of ", cjk_text);
+            const auto& g = run.glyphs[i];
+            int x0 = static_cast<int>(pen * k), x1 = static_cast<int>((pen + g.advance) * k);
+            int y0 = static_cast<int>((run.origin.y - run.size) * k), y1 = static_cast<int>((run.origin.y + run.size * 0.3) * k);
+            pen += g.advance;
+            double a = ours.ink(x0, y0, x1, y1), b = theirs.ink(x0, y0, x1, y1);
+            REQUIRE_MESSAGE(b > 255.0 * 20, "the Cairo engine drew no ink for this glyph: ", b);
+            CHECK_MESSAGE(a > 255.0 * 20, "no ink in the glyph's box: ", a);
+            // Pixel by pixel: grey differences summed, against the glyph's ink. At 144 dpi the
+            // right glyph differs by 0 (poppler), 0.01 (MuPDF) and up to 0.3 (Ghostscript's own
+            // rasteriser) of its ink; another glyph of these four by 1.07 to 1.38.
+            double diff = 0;
+            for (int y = y0; y < y1; ++y) {
+                for (int x = x0; x < x1; ++x) {
+                    Rgb p = ours.at(x, y), q = theirs.at(x, y);
+                    diff += std::abs((p.r + p.g + p.b) / 3.0 - (q.r + q.g + q.b) / 3.0);
+                }
+            }
+            CHECK_MESSAGE(diff < 0.5 * b, "drawn unlike the font's glyph: difference ", diff, " against ink ", b);
+        }
+        // Nothing drawn outside the run's box.
+        int rx1 = static_cast<int>((pen + 2) * k), ry0 = static_cast<int>((run.origin.y - run.size - 2) * k);
+        int ry1 = static_cast<int>((run.origin.y + run.size * 0.3 + 2) * k);
+        CHECK(ours.ink(rx1, 0, ours.width(), ours.height()) < 255);
+        CHECK(ours.ink(0, 0, ours.width(), ry0) < 255);
+        CHECK(ours.ink(0, ry1, ours.width(), ours.height()) < 255);
+    }
+}
+
+TEST_CASE("cff_cids reads Noto Sans CJK's charset, and a subset keeps each glyph's CID") {
+    require_cjk_font();
+    HbFont f(cjk_font, 2);
+    REQUIRE_MESSAGE(f.ok(), "cannot open ", cjk_font);
+    hb_blob_t* cff = hb_face_reference_table(f.face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(cff, &len);
+    auto full = handout::pdf::cff_cids(std::string_view(data, len));
+    hb_blob_destroy(cff);
+    REQUIRE_MESSAGE(full.has_value(), "Noto Sans CJK SC's CFF is CID-keyed; cff_cids found no charset");
+    CHECK(full->size() == hb_face_get_glyph_count(f.face));
+    CHECK((*full)[0] == 0);  // .notdef
+
+    std::vector<std::uint32_t> gids;
+    for (auto [cp, at] : code_points(cjk_text)) {
+        gids.push_back(f.glyph(cp));
+    }
+    hb_subset_input_t* in = hb_subset_input_create_or_fail();
+    REQUIRE(in != nullptr);
+    for (auto g : gids) {
+        hb_set_add(hb_subset_input_glyph_set(in), g);
+    }
+    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(f.face, in);
+    hb_subset_input_destroy(in);
+    REQUIRE(plan != nullptr);
+    hb_face_t* sub = hb_subset_plan_execute_or_fail(plan);
+    REQUIRE(sub != nullptr);
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    hb_blob_t* sub_cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+    const char* sub_data = hb_blob_get_data(sub_cff, &len);
+    auto cids = handout::pdf::cff_cids(std::string_view(sub_data, len));
+    CHECK(cids.has_value());
+    if (cids) {
+        CHECK(cids->size() == hb_face_get_glyph_count(sub));
+        for (auto g : gids) {
+            std::uint32_t n = hb_map_get(old_to_new, g);
+            INFO("glyph ", g, " → ", n);
+            REQUIRE(n < cids->size());
+            CHECK((*cids)[n] == (*full)[g]);
+            CHECK(n != g);  // renumbered: so the check above compares two different lookups
+        }
+    }
+    hb_blob_destroy(sub_cff);
+    hb_face_destroy(sub);
+    hb_subset_plan_destroy(plan);
+
+    CHECK_FALSE(handout::pdf::cff_cids("").has_value());
+    CHECK_FALSE(handout::pdf::cff_cids(std::string(64, '\x7F')).has_value());
+}
+
+}  // TEST_SUITE
