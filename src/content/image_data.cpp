@@ -1,5 +1,6 @@
 #include "content/image_data.hpp"
 
+#include "core/jpeg_decode.hpp"
 #include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
 
@@ -21,6 +22,12 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         img.width = be32(16) * 0.75;
         img.height = be32(20) * 0.75;
     } else if (auto jpeg = read_jpeg_header(bytes)) {
+        if (!decode_jpeg(bytes)) {
+            // The PDF engine copies a JPEG as it is: one cut off or damaged must stop here.
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is a damaged JPEG: its picture data does not decode",
+                                               {"export the picture again, or use a PNG"}});
+            return r;
+        }
         img.kind = ImageData::Kind::jpeg;
         img.width = jpeg->width * 0.75;
         img.height = jpeg->height * 0.75;

@@ -95,7 +95,7 @@ const PdfCache::Impl::Raster& PdfCache::Impl::raster(const ImageData& img) {
     }
     Raster r;
     if (img.kind == ImageData::Kind::jpeg) {
-        if (auto h = read_jpeg_header(*key)) {
+        if (auto h = read_jpeg_header(*key)) {  // decoded whole when the content was read
             r.w = h->width;
             r.h = h->height;
             r.components = h->components;
