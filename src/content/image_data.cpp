@@ -3,6 +3,7 @@
 #include "core/jpeg_decode.hpp"
 #include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
+#include "core/svg_cache.hpp"
 
 namespace handout {
 
@@ -35,6 +36,11 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is a JPEG whose frame header cannot be read",
                                            {"save it again as a baseline or progressive JPEG, or as a PNG"}});
         return r;
+    } else if (auto cached = svg_record(bytes)) {
+        // Seen before (core/svg_cache): its size without loading librsvg.
+        img.kind = ImageData::Kind::svg;
+        img.width = cached->width;
+        img.height = cached->height;
     } else {
         const RsvgApi* rsvg = rsvg_api();
         if (rsvg == nullptr) {

@@ -1,5 +1,7 @@
 #include "pipeline/worker.hpp"
 
+#include "core/svg_cache.hpp"
+
 #include "deliver/write_file.hpp"
 #include "typeset/typeset.hpp"
 
@@ -19,19 +21,6 @@ std::string env_or(const char* name, const std::string& fallback) {
     return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
 }
 
-/// Where handout keeps what it can compute again: HANDOUT_CACHE_DIR, else the XDG cache folder.
-std::string cache_dir() {
-    if (const char* d = std::getenv("HANDOUT_CACHE_DIR"); d != nullptr && *d != '\0') {
-        return d;
-    }
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x != '\0') {
-        return (std::filesystem::path(x) / "handout").string();
-    }
-    if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
-        return (std::filesystem::path(h) / ".cache" / "handout").string();
-    }
-    return {};
-}
 
 }  // namespace
 

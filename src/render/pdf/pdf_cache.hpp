@@ -25,7 +25,7 @@ struct PdfCache::Impl {
     struct Face {
         BlobPtr blob;
         FacePtr face;
-        FacePtr subset_source;  ///< the face prepared for repeated subsetting, once it is
+        std::shared_ptr<hb_face_t> subset_source;  ///< the face prepared for repeated subsetting, once it is
         int subsets_made = 0;
         HbFontPtr font;   ///< at upem scale: advances in font units
         unsigned upem = 1000;

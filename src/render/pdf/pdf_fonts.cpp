@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <mutex>
 
 namespace handout {
 
@@ -110,6 +111,46 @@ namespace {
 using FacePtr = PdfCache::Impl::FacePtr;
 using BlobPtr = PdfCache::Impl::BlobPtr;
 
+/// Tables a PDF's font does not need: layout (the glyphs are shaped already), hinting,
+/// vertical metrics, and cmap/name/post (a PDF finds glyphs by code, not by character).
+void add_dropped_tables(hb_subset_input_t* in, bool keep_cmap = false) {
+    hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH",
+                          "vhea", "vmtx", "VORG", "gasp", "name", "post"}) {
+        hb_set_add(drop, hb_tag_from_string(t, 4));
+    }
+    if (!keep_cmap) {
+        hb_set_add(drop, HB_TAG('c', 'm', 'a', 'p'));
+    }
+}
+
+/// One face prepared for subsetting per font file in the process, shared by the worker threads
+/// (HarfBuzz faces are safe to use from several threads; each preparation holds ~3 MB).
+std::shared_ptr<hb_face_t> prepared_face(const FontRef& ref) {
+    static std::mutex m;
+    static std::map<std::pair<std::string, int>, std::shared_ptr<hb_face_t>> faces;
+    std::lock_guard<std::mutex> lock(m);
+    auto key = std::make_pair(ref.file, ref.index);
+    auto it = faces.find(key);
+    if (it == faces.end()) {
+        BlobPtr blob(hb_blob_create_from_file(ref.file.c_str()));
+        FacePtr plain(hb_face_create(blob.get(), static_cast<unsigned>(ref.index)));
+        // First without what no subset keeps (hinting, layout tables), glyph ids unchanged: the
+        // prepared face is then a third of the size.
+        FacePtr lean;
+        if (hb_subset_input_t* in = hb_subset_input_create_or_fail()) {
+            hb_set_invert(hb_subset_input_glyph_set(in));  // every glyph
+            hb_set_invert(hb_subset_input_unicode_set(in));
+            hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+            add_dropped_tables(in, true);  // the cmap stays: a subset's OS/2 is computed from it
+            lean.reset(hb_subset_or_fail(plain.get(), in));
+            hb_subset_input_destroy(in);
+        }
+        it = faces.emplace(key, std::shared_ptr<hb_face_t>(hb_subset_preprocess(lean ? lean.get() : plain.get()), hb_face_destroy)).first;
+    }
+    return it->second;
+}
+
 /// The font with only these glyphs (and the glyphs they are built from), hinting and layout
 /// tables dropped; glyph ids renumbered, codes by the subset's glyph index or, for a CID-keyed
 /// CFF font, by its CID.
@@ -124,14 +165,7 @@ std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::
         hb_set_add(glyphs, g);
     }
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    hb_set_t* drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (const char* t : {"GSUB", "GPOS", "GDEF", "kern", "hdmx", "VDMX", "LTSH", "DSIG", "morx", "BASE", "JSTF", "MATH",
-                          "vhea", "vmtx", "VORG", "gasp"}) {
-        hb_set_add(drop, hb_tag_from_string(t, 4));
-    }
-    for (const char* t : {"cmap", "name", "post"}) {  // a PDF finds glyphs by code, not by character
-        hb_set_add(drop, hb_tag_from_string(t, 4));
-    }
+    add_dropped_tables(in);
     hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
     if (plan == nullptr) {
@@ -164,7 +198,7 @@ std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::
     unsigned len = 0;
     const char* data = hb_blob_get_data(blob.get(), &len);
     out->length1 = len;
-    out->z = deflated(std::string_view(data, len), 12);  // the largest stream; kept per glyph set
+    out->z = deflated(std::string_view(data, len), 9);
     return out;
 }
 
@@ -253,7 +287,7 @@ std::optional<EmbeddedFont> embed_font(QPDF& pdf, PdfCache::Impl& cache, const F
     if (cached == cache.subsets.end()) {
         // A face subset again and again (a batch) is worth preparing once; one document's is not.
         if (!face.subset_source && ++face.subsets_made == 3) {
-            face.subset_source.reset(hb_subset_preprocess(face.face.get()));
+            face.subset_source = prepared_face(ref);
         }
         auto sub = make_subset(face.subset_source ? face.subset_source.get() : face.face.get(), use.gids);
         if (!sub) {

@@ -2,6 +2,7 @@
 
 #include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
+#include "core/svg_cache.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <cairo-pdf.h>
@@ -120,17 +121,17 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
         return it->second;
     }
     Vector v;
-    const RsvgApi* rsvg = rsvg_api();
+    std::optional<SvgRecord> record = svg_record(*key);  // an earlier run's drawing: no librsvg
+    const RsvgApi* rsvg = record ? nullptr : rsvg_api();
     RsvgHandle* handle = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr);
     if (handle != nullptr) {
-        v.bytes = std::make_shared<std::string>();
-        std::string& bytes = *v.bytes;
+        SvgRecord drawn{img.width, img.height, {}};
         cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
             [](void* closure, const unsigned char* data, unsigned int length) {
                 static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
                 return CAIRO_STATUS_SUCCESS;
             },
-            &bytes, img.width, img.height);
+            &drawn.pdf, img.width, img.height);
         cairo_t* cr = cairo_create(surface);
         RsvgRectangle vp{0, 0, img.width, img.height};
         rsvg->render_document(handle, cr, &vp, nullptr);
@@ -140,14 +141,19 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
         cairo_surface_destroy(surface);
         g_object_unref(handle);
         if (ok) {
-            v.source = std::make_unique<QPDF>();
-            v.source->processMemoryFile(img.path.c_str(), bytes.data(), bytes.size());
-            auto pages = v.source->getAllPages();
-            if (!pages.empty()) {
-                v.form = QPDFPageObjectHelper(pages.front()).getFormXObjectForPage();
-                v.width = img.width;
-                v.height = img.height;
-            }
+            store_svg_record(*key, drawn);
+            record = std::move(drawn);
+        }
+    }
+    if (record) {
+        v.bytes = std::make_shared<std::string>(std::move(record->pdf));
+        v.source = std::make_unique<QPDF>();
+        v.source->processMemoryFile(img.path.c_str(), v.bytes->data(), v.bytes->size());
+        auto pages = v.source->getAllPages();
+        if (!pages.empty()) {
+            v.form = QPDFPageObjectHelper(pages.front()).getFormXObjectForPage();
+            v.width = record->width;
+            v.height = record->height;
         }
     }
     keep_alive.push_back(img.bytes);
