@@ -7,6 +7,7 @@
 #include "deliver/write_file.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
+#include "core/stage_times.hpp"
 #include "render/cairo/render_cairo.hpp"
 #include "render/pdf/render_pdf.hpp"
 
@@ -485,7 +486,9 @@ BatchOutcome run_batch(const BatchJob& job) {
                 finish("failed");
                 continue;
             }
+            StageTimer typeset_time(Stage::typeset);
             auto pages = (*worker.value)->typeset_record(**content.value, **layout.value, rec.vars);
+            typeset_time.stop();
             for (auto& w : warnings_of(pages.diagnostics)) {
                 rr.warnings.push_back(std::move(w));
             }
@@ -494,14 +497,17 @@ BatchOutcome run_batch(const BatchJob& job) {
                 finish("failed");
                 continue;
             }
+            StageTimer cairo_time(job.engine == "cairo" ? Stage::cairo : Stage::count);  // ours times itself
             auto pdf = job.engine == "cairo" ? render_pdf_cairo(*pages.value, &(*worker.value)->cairo())
                                              : render_pdf_tagged(*pages.value, &(*worker.value)->pdf());
+            cairo_time.stop();
             if (!pdf.value || has_errors(pdf.diagnostics)) {
                 rr.error = first_error(pdf.diagnostics);
                 finish("failed");
                 continue;
             }
             // The PDF first, then its hash: a run killed in between renders it again.
+            StageTimer write_time(Stage::write_file);
             if (auto err = write_atomically(target.string(), *pdf.value, Durability::deferred)) {
                 rr.error = *err;
                 finish("failed");
@@ -548,6 +554,11 @@ BatchOutcome run_batch(const BatchJob& job) {
         return fail(1);
     }
     out.report_written = report_path;
+    if (stage_times_on()) {
+        std::size_t ok = static_cast<std::size_t>(std::count_if(report.records.begin(), report.records.end(),
+                                                                [](const RecordReport& r) { return r.status == "ok"; }));
+        std::fprintf(stderr, "handout: timings: %s\n", stage_report(ok).c_str());
+    }
     bool any_failed = std::any_of(report.records.begin(), report.records.end(),
                                   [](const RecordReport& r) { return r.status == "failed"; });
     return fail(any_failed ? 1 : 0);

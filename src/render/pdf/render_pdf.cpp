@@ -1,5 +1,6 @@
 #include "render/pdf/render_pdf.hpp"
 
+#include "core/stage_times.hpp"
 #include "pages/hyphen_joins.hpp"
 #include "render/pdf/pdf_cache.hpp"
 #include "render/pdf/pdf_catalog.hpp"
@@ -151,7 +152,17 @@ struct StructureTree {
             }
             QPDFObjectHandle arr = QPDFObjectHandle::newArray();
             for (auto& k : kids[i]) {
-                arr.appendItem(k.page >= 0 && k.page == pg ? QPDFObjectHandle::newInteger(k.mcid) : k.obj);
+                if (k.page >= 0 && k.page == pg) {
+                    arr.appendItem(QPDFObjectHandle::newInteger(k.mcid));
+                } else if (k.page >= 0) {  // marked content on another page than the element's
+                    QPDFObjectHandle mcr = QPDFObjectHandle::newDictionary();
+                    mcr.replaceKey("/Type", QPDFObjectHandle::newName("/MCR"));
+                    mcr.replaceKey("/Pg", page_objs[static_cast<std::size_t>(k.page)]);
+                    mcr.replaceKey("/MCID", QPDFObjectHandle::newInteger(k.mcid));
+                    arr.appendItem(mcr);
+                } else {
+                    arr.appendItem(k.obj);
+                }
             }
             elems[i].replaceKey("/K", arr.getArrayNItems() == 1 && arr.getArrayItem(0).isInteger() ? arr.getArrayItem(0) : arr);
         }
@@ -178,6 +189,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     QPDFObjectHandle root = pdf.getRoot();
     QPDFObjectHandle pages_obj = root.getKey("/Pages");
 
+    StageTimer fonts_time(Stage::pdf_fonts);
     std::vector<pdf::FontUse> uses = pdf::collect_font_uses(doc);
     std::vector<std::optional<pdf::EmbeddedFont>> fonts(doc.fonts.size());
     for (std::size_t f = 0; f < doc.fonts.size(); ++f) {
@@ -191,6 +203,8 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         }
     }
 
+    fonts_time.stop();
+    StageTimer content_time(Stage::pdf_content);
     StructureTree tree(pdf, doc);
     std::map<const GlyphRun*, std::string> heads;  // run ending in a break hyphen → the word's rest
     std::map<const GlyphRun*, std::size_t> tails;  // run starting with that rest → its bytes
@@ -269,11 +283,7 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
             }
             auto node = static_cast<std::size_t>(item.node);
             c += "/" + std::string(struct_type_name(doc.nodes[node].type)) + " <</MCID " + std::to_string(mcid) + ">> BDC\n";
-            QPDFObjectHandle mcr = QPDFObjectHandle::newDictionary();
-            mcr.replaceKey("/Type", QPDFObjectHandle::newName("/MCR"));
-            mcr.replaceKey("/Pg", page_obj);
-            mcr.replaceKey("/MCID", QPDFObjectHandle::newInteger(mcid));
-            tree.add(node, {0, mcr, static_cast<int>(pi), mcid});
+            tree.add(node, {0, QPDFObjectHandle(), static_cast<int>(pi), mcid});  // an MCR is made only if needed
             mcid_parents.appendItem(tree.elems[node]);
             ++mcid;
         };
@@ -416,6 +426,8 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
         ++next_struct_parent;
         page_objs.push_back(page_obj);
     }
+    content_time.stop();
+    StageTimer structure_time(Stage::pdf_structure);
     // Annotations' StructParent keys follow the pages'.
     for (auto& [a, elem] : annot_objs) {
         a.replaceKey("/StructParent", QPDFObjectHandle::newInteger(next_struct_parent));
@@ -442,6 +454,8 @@ Result<std::string> render_pdf_tagged(const Pages& doc, PdfCache* shared) {
     root.replaceKey("/StructTreeRoot", tree.root);
     pdf::write_catalog(pdf, doc, page_objs);
 
+    structure_time.stop();
+    StageTimer write_time(Stage::pdf_write);
     result.value = pdf::write_pdf(pdf, root, pdf.getTrailer().getKey("/Info"));
     return result;
 }

@@ -1,0 +1,60 @@
+#include "core/stage_times.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+namespace handout {
+
+namespace {
+
+std::array<std::atomic<long long>, static_cast<std::size_t>(Stage::count)> g_ns{};
+
+const char* name(Stage s) {
+    switch (s) {
+        case Stage::typeset: return "typeset";
+        case Stage::pdf_fonts: return "pdf fonts (hb-subset, deflate)";
+        case Stage::pdf_content: return "pdf content streams";
+        case Stage::pdf_structure: return "pdf structure tree and catalog (qpdf objects)";
+        case Stage::pdf_write: return "pdf writing (qpdf unparse, object stream, xref)";
+        case Stage::cairo: return "cairo pdf";
+        case Stage::write_file: return "file write";
+        case Stage::count: break;
+    }
+    return "?";
+}
+
+}  // namespace
+
+bool stage_times_on() {
+    static const bool on = [] {
+        const char* v = std::getenv("HANDOUT_TIMINGS");
+        return v != nullptr && *v != '\0' && *v != '0';
+    }();
+    return on;
+}
+
+void add_stage_time(Stage s, std::chrono::steady_clock::duration d) {
+    if (s == Stage::count) {
+        return;
+    }
+    g_ns[static_cast<std::size_t>(s)] += std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+std::string stage_report(std::size_t documents) {
+    std::string out;
+    double n = documents == 0 ? 1.0 : static_cast<double>(documents);
+    for (std::size_t i = 0; i < g_ns.size(); ++i) {
+        long long ns = g_ns[i].load();
+        if (ns == 0) {
+            continue;
+        }
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%s%s %.2f ms", out.empty() ? "" : ", ", name(static_cast<Stage>(i)), ns / 1e6 / n);
+        out += buf;
+    }
+    return out + " per document";
+}
+
+}  // namespace handout

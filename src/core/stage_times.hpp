@@ -1,0 +1,46 @@
+// core: where a batch's time goes, by stage — switched on by HANDOUT_TIMINGS=1, summed over
+// all threads, printed by `handout batch` at its end (bench/ reads it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace handout {
+
+/// `count` times nothing.
+enum class Stage { typeset, pdf_fonts, pdf_content, pdf_structure, pdf_write, cairo, write_file, count };
+
+/// Whether HANDOUT_TIMINGS is set (read once).
+bool stage_times_on();
+
+void add_stage_time(Stage s, std::chrono::steady_clock::duration d);
+
+/// "typeset 0.81 ms, pdf fonts 0.40 ms, …" per document.
+std::string stage_report(std::size_t documents);
+
+/// Times the scope it lives in when timings are on.
+class StageTimer {
+public:
+    explicit StageTimer(Stage s) : m_stage(s), m_on(stage_times_on()) {
+        if (m_on) {
+            m_start = std::chrono::steady_clock::now();
+        }
+    }
+    ~StageTimer() { stop(); }
+    StageTimer(const StageTimer&) = delete;
+    StageTimer& operator=(const StageTimer&) = delete;
+    void stop() {
+        if (m_on) {
+            add_stage_time(m_stage, std::chrono::steady_clock::now() - m_start);
+            m_on = false;
+        }
+    }
+
+private:
+    Stage m_stage;
+    bool m_on;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+}  // namespace handout
