@@ -367,7 +367,7 @@ struct Builder {
     Spans& target(std::size_t offset) {
         if (spans == nullptr) {
             // Tight list items hold text with no paragraph block: make one.
-            current().push_back(Block{Paragraph{{}, false, offset}});
+            current().push_back(Block{Paragraph{{}, false, offset, {}}});
             spans = &std::get<Paragraph>(current().back().v).spans;
         }
         return *spans;
@@ -433,7 +433,7 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
         }
         case MD_BLOCK_CODE:
         case MD_BLOCK_P: {
-            b.current().push_back(Block{Paragraph{{}, type == MD_BLOCK_CODE, off}});
+            b.current().push_back(Block{Paragraph{{}, type == MD_BLOCK_CODE, off, {}}});
             b.spans = &std::get<Paragraph>(b.current().back().v).spans;
             break;
         }
@@ -604,10 +604,10 @@ struct DivOpen {
     std::string kind, id, lang;
 };
 
-/// Whether `tag` looks like a BCP 47 language tag: a 2–3 letter language, then subtags.
+/// Whether `tag` looks like a BCP 47 language tag: a 2–3 letter lower-case language, then subtags.
 bool language_tag(std::string_view tag) {
-    std::size_t i = 0;
-    while (i < tag.size() && std::isalpha(static_cast<unsigned char>(tag[i])) != 0) {
+    std::size_t i = 0;  // the language: 2–3 lower-case letters (so "To:" starts no tagline)
+    while (i < tag.size() && tag[i] >= 'a' && tag[i] <= 'z') {
         ++i;
     }
     if (i < 2 || i > 3) {

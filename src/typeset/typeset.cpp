@@ -57,7 +57,7 @@ public:
 private:
     // ---- structure ----
     int node(StructType type, int parent, std::string id = {}) {
-        m_pages.nodes.push_back(StructNode{type, parent, "", "", std::move(id)});
+        m_pages.nodes.push_back(StructNode{type, parent, "", "", std::move(id), ""});
         return static_cast<int>(m_pages.nodes.size()) - 1;
     }
 
@@ -75,6 +75,8 @@ private:
             }
         }
         if (!by_lang.empty()) {
+            // After the body font, so digits and Latin punctuation (a phone number) stay in one
+            // face; before the fallback chain, so a script's own marks (the Bengali danda) win.
             list.push_back(by_lang);
         }
         list.insert(list.end(), m_l.fallback.begin(), m_l.fallback.end());
