@@ -87,19 +87,47 @@ std::string glyph_text(const GlyphRun& run, std::size_t i) {
 }
 
 std::vector<FontUse> collect_font_uses(const Pages& doc) {
-    std::vector<FontUse> uses(doc.fonts.size());
+    // Flat tables by glyph id first (a sheet shows thousands of glyphs, of a hundred or so).
+    struct Flat {
+        std::vector<bool> used;
+        std::vector<std::string> text;
+        std::vector<bool> has_text;
+    };
+    std::vector<Flat> flat(doc.fonts.size());
     for (const auto& page : doc.pages) {
         for (const auto& item : page.items) {
             if (const auto* run = std::get_if<GlyphRun>(&item.v)) {
-                FontUse& u = uses[run->font];
+                Flat& f = flat[run->font];
                 for (std::size_t i = 0; i < run->glyphs.size(); ++i) {
                     std::uint32_t id = run->glyphs[i].id;
-                    u.gids.insert(id);
-                    std::string text = glyph_text(*run, i);
-                    if (!text.empty() && u.unicode.count(id) == 0) {
-                        u.unicode.emplace(id, std::move(text));
+                    if (id >= f.used.size()) {
+                        f.used.resize(id + 1);
+                        f.text.resize(id + 1);
+                        f.has_text.resize(id + 1);
+                    }
+                    f.used[id] = true;
+                    if (!f.has_text[id]) {
+                        std::string text = glyph_text(*run, i);
+                        if (!text.empty()) {
+                            f.text[id] = std::move(text);
+                            f.has_text[id] = true;
+                        }
                     }
                 }
+            }
+        }
+    }
+    std::vector<FontUse> uses(doc.fonts.size());
+    for (std::size_t f = 0; f < flat.size(); ++f) {
+        FontUse& u = uses[f];
+        u.by_gid.assign(flat[f].used.size(), nullptr);
+        for (std::uint32_t id = 0; id < flat[f].used.size(); ++id) {
+            if (!flat[f].used[id]) {
+                continue;
+            }
+            u.gids.insert(u.gids.end(), id);
+            if (flat[f].has_text[id]) {
+                u.by_gid[id] = &u.unicode.emplace_hint(u.unicode.end(), id, std::move(flat[f].text[id]))->second;
             }
         }
     }

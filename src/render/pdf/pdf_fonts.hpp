@@ -27,6 +27,10 @@ std::string glyph_text(const GlyphRun& run, std::size_t i);
 struct FontUse {
     std::set<std::uint32_t> gids;
     std::map<std::uint32_t, std::string> unicode;
+    std::vector<const std::string*> by_gid;  ///< unicode's texts indexed by glyph id (null: none)
+
+    /// What ToUnicode says glyph `gid` is, or null.
+    const std::string* text(std::uint32_t gid) const { return gid < by_gid.size() ? by_gid[gid] : nullptr; }
 };
 
 /// Pages::fonts-parallel uses.

@@ -34,14 +34,13 @@ void cluster_segments(const GlyphRun& run, const FontUse& use, std::size_t a, st
         std::string actual = glyph_text(run, i);
         bool reads = false;
         if (j == i + 1) {
-            auto it = use.unicode.find(run.glyphs[i].id);
-            reads = it != use.unicode.end() ? it->second == actual : actual.empty();
+            const std::string* t = use.text(run.glyphs[i].id);
+            reads = t != nullptr ? *t == actual : actual.empty();
         } else {
             std::string mapped;
             for (std::size_t k = i; k < j; ++k) {
-                auto it = use.unicode.find(run.glyphs[k].id);
-                if (it != use.unicode.end()) {
-                    mapped += it->second;
+                if (const std::string* t = use.text(run.glyphs[k].id)) {
+                    mapped += *t;
                 }
             }
             reads = mapped == actual;
