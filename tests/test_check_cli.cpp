@@ -610,3 +610,32 @@ TEST_CASE("done when: a consent sheet in dense academic prose gets a positioned 
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("a large-print layout is held to APH/ACB: headings 20 pt, one column, flush left, no hyphens, spacing 1.15") {
+    test::TempDir dir;
+    const std::string shipped = "layouts/large-print.toml";
+    auto ok = test::run_cli({"check", consent_path, "-l", shipped});
+    CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+    struct Case {
+        const char* from;
+        const char* to;
+        const char* at;  ///< where the error points
+        const char* message;
+    };
+    const Case cases[] = {  // (two columns are refused by the layout parser already)
+        {"justify = false", "justify = true", "justify = true", "large print: text must be set flush left"},
+        {"hyphenate = false", "hyphenate = true", "hyphenate = true", "large print: words must not be broken by hyphens"},
+        {"line_height = 1.4", "line_height = 1.1", "line_height = 1.1", "large print: the line spacing is 1.10; it needs at least 1.15"},
+        {"h3 = { size = 20", "h3 = { size = 18", "size = 18, space_before = 14", "large print: level-3 headings are 18.0 pt"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.to);
+        const std::string layout = layout_copy(dir, shipped, "lp.toml", {{c.from, c.to}});
+        const std::string text = test::read_file(layout);
+        auto r = test::run_cli({"check", consent_path, "-l", layout});
+        CHECK(r.exit_code == 1);
+        // The error points at the key that breaks the rule.
+        std::string where = layout + ":" + test::pos_in(text, c.at) + ": error: " + c.message;
+        CHECK_MESSAGE(r.err.find(where) != std::string::npos, r.err);
+    }
+}

@@ -461,6 +461,27 @@ private:
     }
 
     // ---- 6. the page ----
+    /// APH and ACB guidance for large print, beyond the 18 pt text: headings at least 20 pt,
+    /// one column, flush left, no hyphenation, line spacing at least 1.15.
+    void large_print_rules(const Layout& l) {
+        auto rule = [&](bool ok, const std::string& key, const std::string& what, const std::string& hint) {
+            if (!ok) {
+                m_result.diagnostics.push_back(error_at(l.source, l.offset_of_key(key), "large print: " + what, {hint}));
+            }
+        };
+        rule(l.h1.size >= 20 - 1e-9, "headings.h1.size", "level-1 headings are " + fmt(l.h1.size) + " pt; they need at least 20 pt",
+             "raise `headings.h1.size` (22 pt is usual)");
+        rule(l.h2.size >= 20 - 1e-9, "headings.h2.size", "level-2 headings are " + fmt(l.h2.size) + " pt; they need at least 20 pt",
+             "raise `headings.h2.size` (22 pt is usual)");
+        rule(l.h3.size >= 20 - 1e-9, "headings.h3.size", "level-3 headings are " + fmt(l.h3.size) + " pt; they need at least 20 pt",
+             "raise `headings.h3.size` to 20");
+        rule(l.columns == 1, "page.columns", "text must run in one column", "set `columns = 1`");
+        rule(!l.justify, "body.justify", "text must be set flush left, not justified", "set `justify = false`");
+        rule(!l.hyphenate, "body.hyphenate", "words must not be broken by hyphens", "set `hyphenate = false`");
+        rule(l.line_height >= 1.15 - 1e-9, "body.line_height",
+             "the line spacing is " + fmt2(l.line_height) + "; it needs at least 1.15", "raise `line_height` (1.4 reads well)");
+    }
+
     void layout_rules() {
         if (m_in.layout == nullptr) {
             return;
@@ -479,6 +500,9 @@ private:
         size_rule(l.callout_size, "callout.size", "callout text");
         size_rule(l.table_size, "table.size", "table text");
         size_rule(l.min_body_size, "body.min_size", "the smallest size text may shrink to");
+        if (l.large_print) {
+            large_print_rules(l);
+        }
         const Color white{1, 1, 1};
         auto contrast_rule = [&](const Color& fg, const Color& bg, double size, const std::string& key, const std::string& what) {
             double need = size >= 18 ? 3.0 : 4.5;
