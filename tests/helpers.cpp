@@ -585,4 +585,57 @@ PngSize png_size(std::string_view bytes) {
     return PngSize{be32(16), be32(20)};
 }
 
+std::vector<std::string> split_lines(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at <= s.size()) {
+        std::size_t nl = s.find('\n', at);
+        if (nl == std::string_view::npos) {
+            if (at < s.size()) {
+                out.emplace_back(s.substr(at));
+            }
+            break;
+        }
+        out.emplace_back(s.substr(at, nl - at));
+        at = nl + 1;
+    }
+    return out;
+}
+
+/// pdffonts' table: name, type (may hold spaces), encoding, emb, sub, uni, object number, generation.
+std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw) {
+    auto r = test::run_command({"pdffonts", pdf});
+    CHECK_MESSAGE(r.exit_code == 0, "pdffonts ", pdf, ": ", r.err);
+    raw = r.out;
+    std::vector<FontRow> out;
+    bool body = false;
+    for (const std::string& line : split_lines(r.out)) {
+        if (!body) {
+            body = line.rfind("----", 0) == 0;
+            continue;
+        }
+        std::istringstream in(line);
+        std::vector<std::string> t;
+        for (std::string w; in >> w;) {
+            t.push_back(w);
+        }
+        if (t.size() < 8) {
+            out.push_back(FontRow{line, "?", "?", "?", "?", "?"});  // unparsable: fails every check below
+            continue;
+        }
+        std::size_t n = t.size();
+        FontRow f;
+        f.name = t[0];
+        for (std::size_t i = 1; i < n - 6; ++i) {
+            f.type += (i > 1 ? " " : "") + t[i];
+        }
+        f.encoding = t[n - 6];
+        f.emb = t[n - 5];
+        f.sub = t[n - 4];
+        f.uni = t[n - 3];
+        out.push_back(f);
+    }
+    return out;
+}
+
 }  // namespace test

@@ -185,6 +185,17 @@ private:
     std::string m_error;
 };
 
+/// `s` split at newlines (no trailing empty line).
+std::vector<std::string> split_lines(std::string_view s);
+
+/// One row of pdffonts' table.
+struct FontRow {
+    std::string name, type, encoding, emb, sub, uni;
+};
+
+/// pdffonts' table for `pdf` (its raw output in `raw`); the check fails when pdffonts does.
+std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw);
+
 /// Width and height from a PNG's IHDR; {0, 0} when `bytes` is not a PNG.
 struct PngSize {
     std::uint32_t width = 0, height = 0;

@@ -23,6 +23,10 @@
 
 namespace {
 
+using test::FontRow;
+using test::pdffonts;
+using test::split_lines;
+
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
 const std::string python = "/usr/bin/python3";               // the one with python3-pikepdf
 const std::string test_dir = HANDOUT_TEST_DIR;
@@ -40,14 +44,6 @@ bool contains(std::string_view hay, std::string_view needle) {
     return hay.find(needle) != std::string_view::npos;
 }
 
-std::vector<std::string> split_lines(std::string_view s) {
-    std::vector<std::string> out;
-    std::istringstream in{std::string(s)};
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
 
 /// pdftotext's UTF-8 text of the whole file; the check fails when pdftotext does.
 std::string pdftotext(const std::string& pdf) {
@@ -401,45 +397,7 @@ std::string to_hex(std::string_view bytes) {
 
 // ---- pdffonts ------------------------------------------------------------------------------
 
-struct FontRow {
-    std::string name, type, encoding, emb, sub, uni;
-};
 
-/// pdffonts' table: name, type (may hold spaces), encoding, emb, sub, uni, object number, generation.
-std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw) {
-    auto r = test::run_command({"pdffonts", pdf});
-    CHECK_MESSAGE(r.exit_code == 0, "pdffonts ", pdf, ": ", r.err);
-    raw = r.out;
-    std::vector<FontRow> out;
-    bool body = false;
-    for (const std::string& line : split_lines(r.out)) {
-        if (!body) {
-            body = line.rfind("----", 0) == 0;
-            continue;
-        }
-        std::istringstream in(line);
-        std::vector<std::string> t;
-        for (std::string w; in >> w;) {
-            t.push_back(w);
-        }
-        if (t.size() < 8) {
-            out.push_back(FontRow{line, "?", "?", "?", "?", "?"});  // unparsable: fails every check
-            continue;
-        }
-        std::size_t n = t.size();
-        FontRow f;
-        f.name = t[0];
-        for (std::size_t i = 1; i < n - 6; ++i) {
-            f.type += (i > 1 ? " " : "") + t[i];
-        }
-        f.encoding = t[n - 6];
-        f.emb = t[n - 5];
-        f.sub = t[n - 4];
-        f.uni = t[n - 3];
-        out.push_back(f);
-    }
-    return out;
-}
 
 bool subset_tagged(const std::string& name) {
     if (name.size() < 8 || name[6] != '+') {
