@@ -128,6 +128,27 @@ TEST_CASE("--jobs 1 and --jobs 2 write byte-identical PDFs for every sample pati
     }
 }
 
+TEST_CASE("a record's PDF has the same bytes late in a batch (fonts prepared for subsetting) as alone") {
+    // From the third subset of a font a worker subsets from a prepared face; the bytes must not change.
+    test::TempDir dir;
+    std::string all = dir / "all";
+    auto r = test::run_batch_cli(batch_args("samples/patients.csv", consent, all, {"--jobs", "1", "--quiet"}));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto files = pdfs_in(all);
+    REQUIRE(files.size() == 20);
+    const std::string csv = test::read_file("samples/patients.csv");
+    std::size_t header_end = csv.find('\n') + 1;
+    std::size_t last_start = csv.rfind('\n', csv.size() - 2) + 1;  // the last record: made late in the batch
+    std::string manifest = dir / "last.csv";
+    test::write_file(manifest, csv.substr(0, header_end) + csv.substr(last_start));
+    std::string alone = dir / "alone";
+    auto a = test::run_batch_cli(batch_args(manifest, consent, alone, {"--jobs", "1", "--quiet"}));
+    REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+    auto one = pdfs_in(alone);
+    REQUIRE(one.size() == 1);
+    CHECK(test::read_file(alone + "/" + one.front()) == test::read_file(all + "/" + one.front()));
+}
+
 TEST_CASE("each batch PDF carries its own record's values") {
     test::TempDir dir;
     std::string out = dir / "out";
