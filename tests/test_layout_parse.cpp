@@ -168,4 +168,22 @@ TEST_CASE("the large-print layout uses big unjustified unhyphenated text") {
     CHECK_FALSE(r->hyphenate);
 }
 
+TEST_CASE("[fonts.lang] takes a family, or a family with a scale, per language tag") {
+    auto r = parse("[fonts.lang]\nja = \"Noto Sans CJK JP\"\nar = { family = \"Noto Naskh Arabic\", scale = 1.15 }\n");
+    REQUIRE_MESSAGE(r.ok(), test::describe(r.diagnostics));
+    CHECK(r->lang_families.at("ja") == "Noto Sans CJK JP");
+    CHECK(r->lang_families.at("ar") == "Noto Naskh Arabic");
+    CHECK(r->lang_scales.at("ar") == doctest::Approx(1.15));
+    CHECK(r->lang_scales.count("ja") == 0);
+    const std::string bad_scale = "[fonts.lang]\nar = { family = \"Noto Naskh Arabic\", scale = 5 }\n";
+    auto b = parse(bad_scale);
+    CHECK_FALSE(b.ok());
+    const Diagnostic* d = test::find_diag(b.diagnostics, "scale");
+    REQUIRE_MESSAGE(d != nullptr, test::describe(b.diagnostics));
+    CHECK(test::pos(*d) == test::pos_in(bad_scale, "5 }"));
+    auto typo = parse("[fonts.lang]\nar = { famly = \"Noto Naskh Arabic\" }\n");
+    CHECK_FALSE(typo.ok());
+    CHECK(test::find_diag(typo.diagnostics, "famly") != nullptr);
+}
+
 }  // TEST_SUITE

@@ -56,6 +56,9 @@ struct Layout {
     /// e.g. ja → Noto Sans CJK JP, so Japanese gets Japanese glyph forms. Keys are BCP 47 tags;
     /// a key matches a tag it equals or begins (zh-Hant matches zh-Hant-TW).
     std::map<std::string, std::string> lang_families;
+    /// `[fonts.lang]` entries written `{ family = "…", scale = 1.15 }`: text in that language is set
+    /// this much larger (Naskh Arabic reads small beside Latin at one point size).
+    std::map<std::string, double> lang_scales;
 
     double body_size = 12;
     double line_height = 1.4;          ///< baseline-to-baseline distance / font size

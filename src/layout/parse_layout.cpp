@@ -242,9 +242,22 @@ void read_fonts(Reader& r, const toml::table& t, Layout& l) {
                              return;
                          }
                          for (const auto& [k, v] : *tt) {
+                             std::string tag(k.str());
                              std::string f;
-                             r.string(v, f, std::string(k.str()));
-                             l.lang_families[std::string(k.str())] = f;
+                             if (const auto* entry = v.as_table()) {
+                                 r.each(*entry, "fonts.lang." + tag,
+                                        Handlers{{"family", [&](const toml::node& e) { r.string(e, f, "family"); }},
+                                                 {"scale", [&](const toml::node& e) {
+                                                      double sc = 1;
+                                                      r.number(e, sc, "scale", 0.5, 2.0);
+                                                      l.lang_scales[tag] = sc;
+                                                  }}});
+                             } else {
+                                 r.string(v, f, tag);
+                             }
+                             if (!f.empty()) {
+                                 l.lang_families[tag] = f;
+                             }
                          }
                      }}});
 }

@@ -62,18 +62,26 @@ private:
     }
 
     // ---- styles ----
+    /// The entry of a `[fonts.lang]` table for `lang`: the longest tag that equals it or begins it.
+    template <class T>
+    static const T* for_lang(const std::map<std::string, T>& table, const std::string& lang) {
+        const T* best = nullptr;
+        std::size_t best_size = 0;
+        for (const auto& [tag, value] : table) {
+            bool match = lang == tag || (lang.size() > tag.size() && lang.compare(0, tag.size(), tag) == 0 && lang[tag.size()] == '-');
+            if (match && tag.size() >= best_size) {
+                best = &value;
+                best_size = tag.size();
+            }
+        }
+        return best;
+    }
+
     /// `first`, then the layout's family for `lang`, then its fallback chain: a Pango family list.
     std::string families(const std::string& first, const std::string& lang) const {
         std::vector<std::string> list{first};
-        std::size_t best = 0;
-        std::string by_lang;
-        for (const auto& [tag, fam] : m_l.lang_families) {
-            bool match = lang == tag || (lang.size() > tag.size() && lang.compare(0, tag.size(), tag) == 0 && lang[tag.size()] == '-');
-            if (match && tag.size() > best) {
-                best = tag.size();
-                by_lang = fam;
-            }
-        }
+        const std::string* found = for_lang(m_l.lang_families, lang);
+        std::string by_lang = found != nullptr ? *found : std::string();
         if (!by_lang.empty()) {
             // After the body font, so digits and Latin punctuation (a phone number) stay in one
             // face; before the fallback chain, so a script's own marks (the Bengali danda) win.
@@ -274,6 +282,9 @@ void Typesetter::paragraph(const Paragraph& p, double x, double width, int paren
         // (Pango puts right-to-left paragraphs at the right), no hyphens.
         s.lang = p.lang;
         s.family = families(m_l.body_family, p.lang);
+        if (const double* scale = for_lang(m_l.lang_scales, p.lang)) {
+            s.size *= *scale;
+        }
         s.align = TextAlign::left;
         s.hyphenate = false;
     }
