@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <regex>
 #include <cstddef>
 #include <sstream>
 
@@ -615,6 +616,50 @@ TEST_CASE("every render is at most half the Cairo engine's size, and a 2-page ha
         CHECK(2 * ours <= theirs);
         if (r.c.content.find("ketamine") != std::string::npos && r.c.layout != "large-print") {
             CHECK(ours <= 25000);
+        }
+    }
+}
+
+TEST_CASE("no two words overlap on any page (captions that wrap push what follows down)") {
+    // pdftotext -bbox: each word's box. Boxes are tall (the font's whole height), so words count
+    // as colliding when their x ranges overlap and their middles are closer than a third of
+    // the smaller box's height — text set on top of other text, not neighbouring lines.
+    for (const Rendered& r : rendered()) {
+        INFO(r.c.name());
+        if (!have(r.run, r.pdf)) {
+            continue;
+        }
+        auto out = test::run_command({"pdftotext", "-bbox", r.pdf, "-"});
+        REQUIRE(out.exit_code == 0);
+        struct Word {
+            double x0, y0, x1, y1;
+            std::string text;
+        };
+        std::vector<std::vector<Word>> pages;
+        std::regex word_re("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>");
+        for (const std::string& line : split_lines(out.out)) {
+            if (line.find("<page") != std::string::npos) {
+                pages.emplace_back();
+            }
+            std::smatch m;
+            if (!pages.empty() && std::regex_search(line, m, word_re)) {
+                pages.back().push_back(Word{std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4]), m[5]});
+            }
+        }
+        CHECK(!pages.empty());
+        for (std::size_t p = 0; p < pages.size(); ++p) {
+            const auto& ws = pages[p];
+            for (std::size_t i = 0; i < ws.size(); ++i) {
+                for (std::size_t j = i + 1; j < ws.size(); ++j) {
+                    const Word& a = ws[i];
+                    const Word& b = ws[j];
+                    bool x_overlap = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > 0.5;
+                    double mid_gap = std::abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2);
+                    double h = std::min(a.y1 - a.y0, b.y1 - b.y0);
+                    bool stacked = mid_gap < h / 3;
+                    CHECK_MESSAGE(!(x_overlap && stacked), "page ", p + 1, ": «", a.text, "» overlaps «", b.text, "»");
+                }
+            }
         }
     }
 }

@@ -591,6 +591,7 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
         cap.align = TextAlign::left;
         cap.hyphenate = false;
         cap.color = Color{0.3, 0.3, 0.3};
+        double below = line_y + 2 + small * 1.25;  // the tallest caption's foot: a caption may wrap (large print, Spanish)
         for (int f = 0; f < 3; ++f) {
             double fw = usable * fields[f];
             s.items.push_back(Item{Rule{{fx, line_y}, {fx + fw, line_y}, 0.8, m_l.text_color}, -1, ArtifactKind::decoration});
@@ -598,10 +599,10 @@ void Typesetter::signature(const Div& d, double x, double width, int parent, Sli
             ParaBox cb = lay(Spans{Span{Span::Kind::text, captions[f], style_plain, "", d.offset}}, cap, fw);
             Slices cap_lines;
             line_slices(cb, fx, cn, cap_lines, 0, true);
-            stack(cap_lines, line_y + 2, s.items);
+            below = std::max(below, stack(cap_lines, line_y + 2, s.items));
             fx += fw + gap;
         }
-        s.height = line_y + 2 + small * 1.25;
+        s.height = below;
         s.keep_with_next = i + 1 < roles.size();  // the signers of one sheet sign on one page
         out.push_back(std::move(s));
     }
