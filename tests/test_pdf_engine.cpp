@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <cstddef>
 #include <sstream>
@@ -693,3 +694,26 @@ TEST_CASE("a word hyphenated at a line end extracts whole") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("an SVG's cached drawing is used, and a damaged one is drawn again: the same bytes each time") {
+    test::TempDir dir;
+    const std::string cache = "HANDOUT_CACHE_DIR=" + (dir / "cache");
+    auto render = [&](const std::string& out) {
+        auto r = test::run_cli_env({"render", "content/ketamine-infusion.md", "-l", "layouts/letter.toml", "-o", out}, {epoch, cache});
+        CHECK_MESSAGE(r.exit_code == 0, r.err);
+        return test::read_file(out);
+    };
+    std::string first = render(dir / "first.pdf");  // draws the SVG logo and stores it
+    std::vector<std::string> records;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "cache")) {
+        if (e.path().filename().string().rfind("svg-", 0) == 0) {
+            records.push_back(e.path().string());
+        }
+    }
+    REQUIRE(records.size() == 1);
+    CHECK(render(dir / "cached.pdf") == first);
+    const std::string whole = test::read_file(records.front());
+    test::write_file(records.front(), whole.substr(0, whole.size() / 3));  // cut off
+    CHECK(render(dir / "repaired.pdf") == first);
+    CHECK(test::read_file(records.front()) == whole);
+}

@@ -1,5 +1,6 @@
 #include "core/svg_cache.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -75,7 +76,9 @@ void store_svg_record(std::string_view svg, const SvgRecord& record) {
     }
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    // A name of its own per process and thread: two workers may store the same record at once.
+    static std::atomic<unsigned> counter{0};
+    std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     {
         std::ofstream f(tmp, std::ios::binary);
         char head[96];

@@ -120,9 +120,30 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
     if (it != vectors.end()) {
         return it->second;
     }
+    // The form from a drawing; false when its PDF does not read.
+    auto load = [&](SvgRecord record, Vector& v) {
+        try {
+            v.bytes = std::make_shared<std::string>(std::move(record.pdf));
+            v.source = std::make_unique<QPDF>();
+            v.source->setSuppressWarnings(true);
+            v.source->processMemoryFile(img.path.c_str(), v.bytes->data(), v.bytes->size());
+            auto pages = v.source->getAllPages();
+            if (pages.empty()) {
+                return false;
+            }
+            v.form = QPDFPageObjectHelper(pages.front()).getFormXObjectForPage();
+            v.width = record.width;
+            v.height = record.height;
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
     Vector v;
-    std::optional<SvgRecord> record = svg_record(*key);  // an earlier run's drawing: no librsvg
-    const RsvgApi* rsvg = record ? nullptr : rsvg_api();
+    // An earlier run's drawing first: no librsvg. A damaged one is drawn again and replaced.
+    std::optional<SvgRecord> cached = svg_record(*key);
+    bool loaded = cached && load(std::move(*cached), v);
+    const RsvgApi* rsvg = loaded ? nullptr : rsvg_api();
     RsvgHandle* handle = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr);
     if (handle != nullptr) {
         SvgRecord drawn{img.width, img.height, {}};
@@ -140,20 +161,11 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
         bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
         cairo_surface_destroy(surface);
         g_object_unref(handle);
-        if (ok) {
+        v = Vector{};
+        if (ok && load(drawn, v)) {
             store_svg_record(*key, drawn);
-            record = std::move(drawn);
-        }
-    }
-    if (record) {
-        v.bytes = std::make_shared<std::string>(std::move(record->pdf));
-        v.source = std::make_unique<QPDF>();
-        v.source->processMemoryFile(img.path.c_str(), v.bytes->data(), v.bytes->size());
-        auto pages = v.source->getAllPages();
-        if (!pages.empty()) {
-            v.form = QPDFPageObjectHelper(pages.front()).getFormXObjectForPage();
-            v.width = record->width;
-            v.height = record->height;
+        } else {
+            v = Vector{};  // the picture goes in as pixels
         }
     }
     keep_alive.push_back(img.bytes);
