@@ -469,12 +469,13 @@ private:
                 m_result.diagnostics.push_back(error_at(l.source, l.offset_of_key(key), "large print: " + what, {hint}));
             }
         };
-        rule(l.h1.size >= 20 - 1e-9, "headings.h1.size", "level-1 headings are " + fmt(l.h1.size) + " pt; they need at least 20 pt",
-             "raise `headings.h1.size` (22 pt is usual)");
-        rule(l.h2.size >= 20 - 1e-9, "headings.h2.size", "level-2 headings are " + fmt(l.h2.size) + " pt; they need at least 20 pt",
-             "raise `headings.h2.size` (22 pt is usual)");
-        rule(l.h3.size >= 20 - 1e-9, "headings.h3.size", "level-3 headings are " + fmt(l.h3.size) + " pt; they need at least 20 pt",
-             "raise `headings.h3.size` to 20");
+        const HeadingStyle* headings[3] = {&l.h1, &l.h2, &l.h3};
+        for (int level = 1; level <= 3; ++level) {
+            const std::string key = "headings.h" + std::to_string(level) + ".size";
+            double size = headings[level - 1]->size;
+            rule(size >= 20 - 1e-9, key, "level-" + std::to_string(level) + " headings are " + fmt(size) + " pt; they need at least 20 pt",
+                 "raise `" + key + "` (22 pt is usual for h1 and h2, 20 for h3)");
+        }
         rule(l.columns == 1, "page.columns", "text must run in one column", "set `columns = 1`");
         rule(!l.justify, "body.justify", "text must be set flush left, not justified", "set `justify = false`");
         rule(!l.hyphenate, "body.hyphenate", "words must not be broken by hyphens", "set `hyphenate = false`");

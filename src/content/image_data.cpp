@@ -3,7 +3,7 @@
 #include "core/jpeg_decode.hpp"
 #include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
-#include "core/svg_cache.hpp"
+#include "deliver/cache.hpp"
 
 namespace handout {
 

@@ -1,6 +1,6 @@
 #include "pipeline/worker.hpp"
 
-#include "core/svg_cache.hpp"
+#include "deliver/cache.hpp"
 
 #include "deliver/write_file.hpp"
 #include "typeset/typeset.hpp"

@@ -2,7 +2,7 @@
 
 #include "core/jpeg_header.hpp"
 #include "core/rsvg_lazy.hpp"
-#include "core/svg_cache.hpp"
+#include "deliver/cache.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <cairo-pdf.h>

@@ -1,4 +1,4 @@
-// core: what handout learnt from an SVG picture, kept on disk beside the hyphenation cache —
+// deliver: handout's cache folder, and what it learnt from an SVG picture kept there —
 // its natural size and the one-page PDF librsvg drew of it — so later runs need not load
 // librsvg (9 MB and 10 ms per process here) to place it or to write it as vector graphics.
 #pragma once

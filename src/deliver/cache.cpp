@@ -1,14 +1,13 @@
-#include "core/svg_cache.hpp"
+#include "deliver/cache.hpp"
 
-#include <atomic>
+#include "deliver/write_file.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
 
 namespace handout {
 
@@ -74,25 +73,10 @@ void store_svg_record(std::string_view svg, const SvgRecord& record) {
     if (path.empty()) {
         return;
     }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    // A name of its own per process and thread: two workers may store the same record at once.
-    static std::atomic<unsigned> counter{0};
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        char head[96];
-        std::snprintf(head, sizeof head, "%%handout-svg %.4f %.4f\n", record.width, record.height);
-        f << head << record.pdf;
-        if (!f) {
-            std::filesystem::remove(tmp, ec);
-            return;
-        }
-    }
-    std::filesystem::rename(tmp, path, ec);  // atomic: a reader sees the whole record or none
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-    }
+    char head[96];
+    std::snprintf(head, sizeof head, "%%handout-svg %.4f %.4f\n", record.width, record.height);
+    // Atomic, with a temporary name of its own: two workers may store the same record at once.
+    write_atomically(path, std::string(head) + record.pdf, Durability::deferred);
 }
 
 }  // namespace handout
