@@ -4,6 +4,8 @@
 #include "content/parse_content.hpp"
 #include "layout/parse_layout.hpp"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -183,6 +185,45 @@ Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) 
         in->logo = std::move(*img.value);
     }
     r.value = std::move(in);
+    return r;
+}
+
+Result<std::vector<PackagedFont>> load_packaged_fonts(const std::string& fonts_dir) {
+    Result<std::vector<PackagedFont>> r;
+    r.value.emplace();
+    std::string listing = (std::filesystem::path(fonts_dir) / "debian.toml").string();
+    std::error_code ec;
+    if (!std::filesystem::exists(listing, ec)) {
+        return r;
+    }
+    try {
+        toml::table t = toml::parse_file(listing);
+        if (const toml::array* fonts = t["font"].as_array()) {
+            for (const toml::node& f : *fonts) {
+                const toml::table* ft = f.as_table();
+                if (ft == nullptr) {
+                    continue;
+                }
+                PackagedFont font;
+                font.package = (*ft)["package"].value_or(std::string());
+                font.families.push_back((*ft)["family"].value_or(std::string()));
+                if (const toml::array* also = (*ft)["also"].as_array()) {
+                    for (const toml::node& a : *also) {
+                        font.families.push_back(a.value_or(std::string()));
+                    }
+                }
+                if (const toml::array* files = (*ft)["files"].as_array()) {
+                    for (const toml::node& file : *files) {
+                        font.files.push_back(file.value_or(std::string()));
+                    }
+                }
+                r.value->push_back(std::move(font));
+            }
+        }
+    } catch (const toml::parse_error& e) {
+        r.value.reset();
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read `" + listing + "`: " + std::string(e.description()), {}});
+    }
     return r;
 }
 

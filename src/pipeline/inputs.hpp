@@ -7,6 +7,7 @@
 #include "core/diagnostic.hpp"
 #include "layout/layout.hpp"
 #include "pages/pages.hpp"
+#include "typeset/font_system.hpp"
 
 #include <map>
 #include <memory>
@@ -41,6 +42,9 @@ struct LayoutInput {
 };
 
 Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path);
+
+/// The Debian-packaged fonts `fonts_dir`/debian.toml lists (none when there is no such file).
+Result<std::vector<PackagedFont>> load_packaged_fonts(const std::string& fonts_dir);
 Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path);
 
 }  // namespace handout

@@ -33,7 +33,13 @@ Worker::~Worker() {
 
 Result<std::unique_ptr<Worker>> Worker::create() {
     Result<std::unique_ptr<Worker>> r;
-    auto fonts = FontSystem::create(env_or("HANDOUT_FONTS", (std::filesystem::path(data_dir()) / "fonts").string()));
+    const std::string fonts_dir = env_or("HANDOUT_FONTS", (std::filesystem::path(data_dir()) / "fonts").string());
+    auto packaged = load_packaged_fonts(fonts_dir);
+    if (!packaged.ok()) {
+        r.diagnostics = std::move(packaged.diagnostics);
+        return r;
+    }
+    auto fonts = FontSystem::create(fonts_dir, *packaged.value);
     r.diagnostics = std::move(fonts.diagnostics);
     if (!fonts.value) {
         return r;

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <set>
 
-#include <toml++/toml.h>
 
 namespace handout {
 
@@ -25,7 +24,7 @@ std::string xml_text(const std::string& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_dir) {
+Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_dir, const std::vector<PackagedFont>& packaged) {
     Result<std::unique_ptr<FontSystem>> r;
     std::error_code ec;
     if (!std::filesystem::is_directory(fonts_dir, ec)) {
@@ -37,51 +36,26 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
     // A configuration of our own with no system folders: the same fonts on every machine.
     fs->m_config = FcConfigCreate();
     std::string abs = std::filesystem::absolute(fonts_dir).lexically_normal().string();
-    // Fonts from Debian packages (fonts/debian.toml): their folders, with every file but the
+    // Fonts from Debian packages: their folders, with every file but the
     // listed ones rejected. Their caches come from the system's cache folder, which the
     // packages' installation filled, so they are not scanned again.
     std::string dirs = "<dir>" + abs + "</dir>";
     std::string accept;
     std::set<std::string> seen_dirs;
-    std::string listing = abs + "/debian.toml";
-    if (std::filesystem::exists(listing, ec)) {
-        try {
-            toml::table t = toml::parse_file(listing);
-            if (const toml::array* fonts = t["font"].as_array()) {
-                for (const toml::node& f : *fonts) {
-                    const toml::table* ft = f.as_table();
-                    if (ft == nullptr) {
-                        continue;
-                    }
-                    std::string package = (*ft)["package"].value_or(std::string());
-                    std::vector<std::string> families{(*ft)["family"].value_or(std::string())};
-                    if (const toml::array* also = (*ft)["also"].as_array()) {
-                        for (const toml::node& a : *also) {
-                            families.push_back(a.value_or(std::string()));
-                        }
-                    }
-                    for (const auto& fam : families) {
-                        fs->m_packages[fam] = package;
-                    }
-                    if (const toml::array* files = (*ft)["files"].as_array()) {
-                        for (const toml::node& file : *files) {
-                            std::filesystem::path path(file.value_or(std::string()));
-                            if (path.empty() || !std::filesystem::exists(path, ec)) {
-                                continue;  // not installed: has_family() says which package to install
-                            }
-                            std::string dir = path.parent_path().string();
-                            if (seen_dirs.insert(dir).second) {
-                                dirs += "<dir>" + xml_text(dir) + "</dir>";
-                            }
-                            accept += "<glob>" + xml_text(path.string()) + "</glob>";
-                        }
-                    }
-                }
+    for (const PackagedFont& font : packaged) {
+        for (const auto& fam : font.families) {
+            fs->m_packages[fam] = font.package;
+        }
+        for (const auto& file : font.files) {
+            std::filesystem::path path(file);
+            if (!std::filesystem::exists(path, ec)) {
+                continue;  // not installed: has_family() says which package to install
             }
-        } catch (const toml::parse_error& e) {
-            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
-                                               "cannot read `" + listing + "`: " + std::string(e.description()), {}});
-            return r;
+            std::string dir = path.parent_path().string();
+            if (seen_dirs.insert(dir).second) {
+                dirs += "<dir>" + xml_text(dir) + "</dir>";
+            }
+            accept += "<glob>" + xml_text(path.string()) + "</glob>";
         }
     }
     std::string select;

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 typedef struct _PangoContext PangoContext;
 typedef struct _PangoFont PangoFont;
@@ -21,11 +22,18 @@ struct FontMetrics {
     double ascent = 0, descent = 0;   ///< pt, both positive
 };
 
+/// A font from a Debian package (fonts/debian.toml): its families, package and files.
+struct PackagedFont {
+    std::vector<std::string> families;
+    std::string package;
+    std::vector<std::string> files;
+};
+
 class FontSystem {
 public:
-    /// Builds a font system that sees the font files in `fonts_dir` and those its debian.toml
-    /// lists (when installed), nothing else.
-    static Result<std::unique_ptr<FontSystem>> create(const std::string& fonts_dir);
+    /// Builds a font system that sees the font files in `fonts_dir` and the installed files of
+    /// `packaged`, nothing else.
+    static Result<std::unique_ptr<FontSystem>> create(const std::string& fonts_dir, const std::vector<PackagedFont>& packaged = {});
     ~FontSystem();
     FontSystem(const FontSystem&) = delete;
     FontSystem& operator=(const FontSystem&) = delete;
