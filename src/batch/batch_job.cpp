@@ -4,6 +4,7 @@
 #include "batch/output_name.hpp"
 #include "batch/progress.hpp"
 #include "batch/shard.hpp"
+#include "deliver/journal.hpp"
 #include "deliver/write_file.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
@@ -101,119 +102,6 @@ std::string record_digest(const std::string& base, const Record& r, const std::s
     return hex;
 }
 
-/// The up-to-date hashes of a folder's outputs: one journal per shard, `.handout-state[-K-of-N]`,
-/// one line "<sha256> <pages> <output path>" appended as each output lands (a killed run loses at most the
-/// line being written, and a line that is not whole is ignored), rewritten compactly at the end.
-class StateJournal {
-public:
-    StateJournal(const fs::path& dir, const std::string& name) : m_path(dir / name) {
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(dir, ec)) {
-            std::string n = entry.path().filename().string();
-            if (n.rfind(".handout-state", 0) != 0 || n.find(".tmp-") != std::string::npos) {
-                continue;
-            }
-            std::ifstream f(entry.path());
-            std::string line;
-            while (std::getline(f, line)) {
-                if (auto e = parse(line)) {
-                    m_known[e->first] = e->second;
-                }
-            }
-        }
-        if (fs::exists(m_path, ec)) {
-            std::ifstream f(m_path);
-            std::string line;
-            while (std::getline(f, line)) {
-                if (auto e = parse(line)) {
-                    m_mine[e->first] = e->second;
-                }
-            }
-        }
-        m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    }
-    ~StateJournal() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    StateJournal(const StateJournal&) = delete;
-    StateJournal& operator=(const StateJournal&) = delete;
-
-    /// `output` is relative to the folder (so the folder can move); `file` is where it is now.
-    /// The page count of an up-to-date output, or nullopt when it must be rendered.
-    std::optional<int> up_to_date(const std::string& output, const fs::path& file, const std::string& digest) const {
-        auto it = m_known.find(output);
-        std::error_code ec;
-        if (it != m_known.end() && it->second.digest == digest && fs::exists(file, ec)) {
-            return it->second.pages;
-        }
-        return std::nullopt;
-    }
-
-    /// Thread-safe; one write() per line.
-    void record(const std::string& output, const std::string& digest, int pages) {
-        std::string line = digest + " " + std::to_string(pages) + " " + output + "\n";
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_mine[output] = Entry{digest, pages};
-        if (m_fd >= 0) {
-            ssize_t n = ::write(m_fd, line.data(), line.size());
-            (void)n;  // a lost line only costs a re-render next time
-        }
-    }
-
-    void keep(const std::string& output, const std::string& digest, int pages) {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_mine[output] = Entry{digest, pages};
-    }
-
-    /// One line per output, atomically.
-    void compact() {
-        std::string text;
-        for (const auto& [out, e] : m_mine) {
-            text += e.digest + " " + std::to_string(e.pages) + " " + out + "\n";
-        }
-        if (m_fd >= 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
-        write_atomically(m_path.string(), text, Durability::deferred);
-    }
-
-private:
-    struct Entry {
-        std::string digest;
-        int pages = 0;
-    };
-    /// "<64 hex> <pages> <path>"; anything else (a line cut short by a kill) is not used.
-    static std::optional<std::pair<std::string, Entry>> parse(const std::string& line) {
-        if (line.size() < 68 || line[64] != ' ') {
-            return std::nullopt;
-        }
-        std::size_t sp = line.find(' ', 65);
-        if (sp == std::string::npos || sp == 65 || sp + 1 >= line.size()) {
-            return std::nullopt;
-        }
-        int pages = std::atoi(line.substr(65, sp - 65).c_str());
-        return std::make_pair(line.substr(sp + 1), Entry{line.substr(0, 64), pages});
-    }
-    fs::path m_path;
-    std::map<std::string, Entry> m_known;  ///< every shard's, as found at start
-    std::map<std::string, Entry> m_mine;   ///< this shard's journal
-    int m_fd = -1;
-    std::mutex m_mutex;
-};
-
-/// Temporary files a killed run left behind: `.NAME.tmp-XXXXXX` from write_atomically.
-void remove_stale_temporaries(const fs::path& dir) {
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (it->is_regular_file(ec) && name.size() > 12 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
-            fs::remove(it->path(), ec);
-        }
-    }
-}
 
 std::string first_error(const Diagnostics& ds) {
     std::string out;

@@ -26,9 +26,13 @@ std::string cache_dir() {
 
 namespace {
 
-/// cache_dir()/svg-<64-bit FNV-1a of the bytes, and their length>.pdf; empty without a cache.
-std::string record_path(std::string_view svg) {
-    std::string dir = cache_dir();
+constexpr std::string_view magic = "%handout-svg ";
+
+}  // namespace
+
+/// m_dir/svg-<64-bit FNV-1a of the bytes, and their length>.pdf; empty without a folder.
+std::string DiskSvgStore::record_path(std::string_view svg) const {
+    const std::string& dir = m_dir;
     if (dir.empty()) {
         return {};
     }
@@ -41,11 +45,7 @@ std::string record_path(std::string_view svg) {
     return (std::filesystem::path(dir) / name).string();
 }
 
-constexpr std::string_view magic = "%handout-svg ";
-
-}  // namespace
-
-std::optional<SvgRecord> svg_record(std::string_view svg) {
+std::optional<SvgRecord> DiskSvgStore::find(std::string_view svg) const {
     std::string path = record_path(svg);
     std::ifstream f(path, std::ios::binary);
     if (path.empty() || !f) {
@@ -68,7 +68,7 @@ std::optional<SvgRecord> svg_record(std::string_view svg) {
     return r;
 }
 
-void store_svg_record(std::string_view svg, const SvgRecord& record) {
+void DiskSvgStore::store(std::string_view svg, const SvgRecord& record) const {
     std::string path = record_path(svg);
     if (path.empty()) {
         return;

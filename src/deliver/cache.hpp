@@ -1,11 +1,11 @@
-// deliver: handout's cache folder, and what it learnt from an SVG picture kept there —
-// its natural size and the one-page PDF librsvg drew of it — so later runs need not load
-// librsvg (9 MB and 10 ms per process here) to place it or to write it as vector graphics.
+// deliver: handout's cache folder, and the SVG store kept there — each SVG picture's natural size
+// and the one-page PDF librsvg drew of it — so later runs need not load librsvg (9 MB and 10 ms
+// per process here) to place it or to write it as vector graphics.
 #pragma once
 
-#include <optional>
+#include "core/svg_store.hpp"
+
 #include <string>
-#include <string_view>
 
 namespace handout {
 
@@ -13,15 +13,17 @@ namespace handout {
 /// else ~/.cache/handout; empty when none is known.
 std::string cache_dir();
 
-struct SvgRecord {
-    double width = 0, height = 0;  ///< natural size, pt
-    std::string pdf;               ///< one page of that size, drawn by librsvg on a Cairo PDF surface
+/// SVG records as files in `dir` (cache_dir() by default): svg-<FNV-1a>-<length>.pdf, written
+/// atomically. With an empty folder it finds nothing and keeps nothing.
+class DiskSvgStore final : public SvgStore {
+public:
+    explicit DiskSvgStore(std::string dir = cache_dir()) : m_dir(std::move(dir)) {}
+    std::optional<SvgRecord> find(std::string_view svg) const override;
+    void store(std::string_view svg, const SvgRecord& record) const override;
+
+private:
+    std::string record_path(std::string_view svg) const;
+    std::string m_dir;
 };
-
-/// The record for these SVG bytes, if an earlier run stored one.
-std::optional<SvgRecord> svg_record(std::string_view svg);
-
-/// Stores the record (best effort: a cache that cannot be written is no error).
-void store_svg_record(std::string_view svg, const SvgRecord& record);
 
 }  // namespace handout

@@ -1,6 +1,7 @@
 // layout: the Layout value — page geometry, fonts, text styles, running header/footer, fit rules.
 #pragma once
 
+#include "core/color.hpp"
 #include "core/source_file.hpp"
 
 #include <map>
@@ -8,12 +9,6 @@
 #include <vector>
 
 namespace handout {
-
-/// sRGB, each channel 0..1.
-struct Color {
-    double r = 0, g = 0, b = 0;
-    bool operator==(const Color&) const = default;
-};
 
 /// Lengths are in pt throughout.
 struct Margins {

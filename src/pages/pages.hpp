@@ -2,7 +2,8 @@
 // Plain values only: no Pango, Cairo, libharu or fontconfig type is reachable from here.
 #pragma once
 
-#include "layout/layout.hpp"
+#include "core/color.hpp"
+#include "core/image_data.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -114,15 +115,6 @@ struct OutlineEntry {
 struct Page {
     double width = 612, height = 792; ///< pt
     std::vector<Item> items;          ///< in drawing order (= reading order for structure content)
-};
-
-/// Decoded bytes of a picture: PNG or SVG, with its natural size.
-struct ImageData {
-    enum class Kind { png, jpeg, svg };
-    Kind kind = Kind::png;
-    std::shared_ptr<const std::string> bytes; ///< shared: every document of a batch uses the same picture
-    double width = 0, height = 0;     ///< natural size in pt
-    std::string path;                 ///< as given, for diagnostics
 };
 
 /// Document information for PDF metadata.

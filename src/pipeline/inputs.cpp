@@ -1,7 +1,8 @@
 #include "pipeline/inputs.hpp"
 
-#include "content/image_data.hpp"
 #include "content/parse_content.hpp"
+#include "deliver/cache.hpp"
+#include "image/decode_image.hpp"
 #include "layout/parse_layout.hpp"
 
 #include <toml++/toml.h>
@@ -83,6 +84,7 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
     auto in = std::make_shared<ContentInput>();
     in->doc = std::move(*doc.value);
     fs::path dir = fs::path(path).parent_path();
+    DiskSvgStore svgs;
     std::function<void(const Blocks&)> collect = [&](const Blocks& bs) {
         for (const auto& b : bs) {
             if (const auto* im = std::get_if<Image>(&b.v)) {
@@ -95,7 +97,7 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
                                                      {"image paths are relative to the content file"}));
                     continue;
                 }
-                auto img = decode_image(im->src, std::move(*bytes));
+                auto img = decode_image(im->src, std::move(*bytes), &svgs);
                 if (!img.value) {
                     for (auto& d : img.diagnostics) {
                         d.file = in->doc.source;
@@ -174,7 +176,8 @@ Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) 
     in->layout = std::move(*layout.value);
     if (!in->layout.logo_path.empty()) {
         auto bytes = read_bytes(in->layout.logo_path);
-        auto img = bytes ? decode_image(in->layout.logo_path, std::move(*bytes)) : Result<ImageData>{};
+        DiskSvgStore svgs;
+        auto img = bytes ? decode_image(in->layout.logo_path, std::move(*bytes), &svgs) : Result<ImageData>{};
         if (!img.value) {
             std::size_t off = (*src.value)->text.find("path");
             r.diagnostics.push_back(error_at(*src.value, off == std::string::npos ? 0 : off,

@@ -5,6 +5,7 @@
 #include "core/diagnostic.hpp"
 #include "pages/pages.hpp"
 #include "check/check.hpp"
+#include "deliver/cache.hpp"
 #include "pipeline/inputs.hpp"
 #include "render/cairo/render_cairo.hpp"
 #include "render/pdf/render_pdf.hpp"
@@ -47,13 +48,14 @@ public:
 
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
-        : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)) {}
-    std::string m_hyphen_cache;
-    std::map<std::pair<const void*, const void*>, CheckResult> m_template_checks;  ///< file of the hyphenation cache, empty when there is no cache folder
+        : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)), m_pdf(&m_svgs) {}
+    std::string m_hyphen_cache;  ///< file of the hyphenation cache, empty when there is no cache folder
+    std::map<std::pair<const void*, const void*>, CheckResult> m_template_checks;  ///< per (content, layout) pair
     std::unique_ptr<FontSystem> m_fonts;
     Hyphenator m_hyphenator;
     ParaCache m_cache;
     CairoCache m_cairo;
+    DiskSvgStore m_svgs;   ///< before m_pdf, which keeps a pointer to it
     PdfCache m_pdf;
 };
 

@@ -1,6 +1,6 @@
 #include "render/cairo/jpeg_surface.hpp"
 
-#include "core/jpeg_decode.hpp"
+#include "image/jpeg_decode.hpp"
 
 #include <cstring>
 

@@ -7,7 +7,7 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
-#include "core/rsvg_lazy.hpp"
+#include "image/rsvg_lazy.hpp"
 #include "render/cairo/jpeg_surface.hpp"
 #include "pages/hyphen_joins.hpp"
 #include <pango/pango.h>

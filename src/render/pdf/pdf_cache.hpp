@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/c_ptr.hpp"
+#include "core/svg_store.hpp"
 #include "pages/pages.hpp"
 #include "render/pdf/render_pdf.hpp"
 
@@ -64,6 +65,7 @@ struct PdfCache::Impl {
     std::map<std::string, std::shared_ptr<const Subset>> subsets;  ///< at most 17: a batch has few distinct glyph sets worth keeping
     std::map<const std::string*, Raster> images;
     std::vector<std::shared_ptr<const std::string>> keep_alive;
+    const SvgStore* svg_store = nullptr;  ///< where SVG drawings are kept between runs; not owned, may be null
 
     Face& face(const FontRef& f);                 // pdf_fonts.cpp
     const Raster& raster(const ImageData& img);   // pdf_images.cpp

@@ -1,8 +1,7 @@
 #include "render/pdf/pdf_images.hpp"
 
-#include "core/jpeg_header.hpp"
-#include "core/rsvg_lazy.hpp"
-#include "deliver/cache.hpp"
+#include "image/jpeg_header.hpp"
+#include "image/rsvg_lazy.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <cairo-pdf.h>
@@ -141,7 +140,7 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
     };
     Vector v;
     // An earlier run's drawing first: no librsvg. A damaged one is drawn again and replaced.
-    std::optional<SvgRecord> cached = svg_record(*key);
+    std::optional<SvgRecord> cached = svg_store != nullptr ? svg_store->find(*key) : std::nullopt;
     bool loaded = cached && load(std::move(*cached), v);
     const RsvgApi* rsvg = loaded ? nullptr : rsvg_api();
     RsvgHandle* handle = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr);
@@ -163,7 +162,9 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
         g_object_unref(handle);
         v = Vector{};
         if (ok && load(drawn, v)) {
-            store_svg_record(*key, drawn);
+            if (svg_store != nullptr) {
+                svg_store->store(*key, drawn);
+            }
         } else {
             v = Vector{};  // the picture goes in as pixels
         }

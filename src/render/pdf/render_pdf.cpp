@@ -17,7 +17,9 @@
 
 namespace handout {
 
-PdfCache::PdfCache() : m_impl(std::make_unique<Impl>()) {}
+PdfCache::PdfCache(const SvgStore* svgs) : m_impl(std::make_unique<Impl>()) {
+    m_impl->svg_store = svgs;
+}
 PdfCache::~PdfCache() = default;
 
 namespace {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
+#include "core/svg_store.hpp"
 #include "pages/pages.hpp"
 
 #include <memory>
@@ -13,7 +14,8 @@ namespace handout {
 /// What the engine keeps between documents on one thread: parsed font faces, decoded pictures.
 class PdfCache {
 public:
-    PdfCache();
+    /// `svgs`: where SVG drawings are kept between runs (not owned; must outlive the cache), or null.
+    explicit PdfCache(const SvgStore* svgs = nullptr);
     ~PdfCache();
     PdfCache(const PdfCache&) = delete;
     PdfCache& operator=(const PdfCache&) = delete;

@@ -1,13 +1,12 @@
-#include "content/image_data.hpp"
+#include "image/decode_image.hpp"
 
-#include "core/jpeg_decode.hpp"
-#include "core/jpeg_header.hpp"
-#include "core/rsvg_lazy.hpp"
-#include "deliver/cache.hpp"
+#include "image/jpeg_decode.hpp"
+#include "image/jpeg_header.hpp"
+#include "image/rsvg_lazy.hpp"
 
 namespace handout {
 
-Result<ImageData> decode_image(const std::string& path, std::string bytes) {
+Result<ImageData> decode_image(const std::string& path, std::string bytes, const SvgStore* svgs) {
     Result<ImageData> r;
     ImageData img;
     img.path = path;
@@ -36,8 +35,8 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes) {
         r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "`" + path + "` is a JPEG whose frame header cannot be read",
                                            {"save it again as a baseline or progressive JPEG, or as a PNG"}});
         return r;
-    } else if (auto cached = svg_record(bytes)) {
-        // Seen before (core/svg_cache): its size without loading librsvg.
+    } else if (auto cached = svgs != nullptr ? svgs->find(bytes) : std::nullopt) {
+        // Seen before: its size without loading librsvg.
         img.kind = ImageData::Kind::svg;
         img.width = cached->width;
         img.height = cached->height;

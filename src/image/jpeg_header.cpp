@@ -1,4 +1,4 @@
-#include "core/jpeg_header.hpp"
+#include "image/jpeg_header.hpp"
 
 namespace handout {
 

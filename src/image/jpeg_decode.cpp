@@ -1,4 +1,4 @@
-#include "core/jpeg_decode.hpp"
+#include "image/jpeg_decode.hpp"
 
 #include <csetjmp>
 #include <cstdio>

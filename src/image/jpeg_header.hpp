@@ -1,4 +1,4 @@
-// core: reads a JPEG file's frame header — size and colour components — without decoding it.
+// image: reads a JPEG file's frame header — size and colour components — without decoding it.
 #pragma once
 
 #include <optional>

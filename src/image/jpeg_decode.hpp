@@ -1,4 +1,4 @@
-// core: decodes a JPEG (libjpeg) into 8-bit BGRX pixels — Cairo's RGB24 layout on
+// image: decodes a JPEG (libjpeg) into 8-bit BGRX pixels — Cairo's RGB24 layout on
 // little-endian machines — with CMYK converted; nullopt when the data does not decode.
 #pragma once
 

@@ -1,4 +1,4 @@
-// core: librsvg, loaded on first use. Most documents have no SVG; not linking librsvg (and
+// image: librsvg, loaded on first use. Most documents have no SVG; not linking librsvg (and
 // libxml2, ICU, gdk-pixbuf behind it) saves a third of handout's start-up.
 #pragma once
 

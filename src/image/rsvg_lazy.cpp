@@ -1,4 +1,4 @@
-#include "core/rsvg_lazy.hpp"
+#include "image/rsvg_lazy.hpp"
 
 #include <dlfcn.h>
 
