@@ -128,6 +128,12 @@ std::vector<FontUse> collect_font_uses(const Pages& doc) {
             u.gids.insert(u.gids.end(), id);
             if (flat[f].has_text[id]) {
                 u.by_gid[id] = &u.unicode.emplace_hint(u.unicode.end(), id, std::move(flat[f].text[id]))->second;
+            } else {
+                // Only ever a later glyph of its cluster (the second part of a Bengali vowel sign,
+                // a conjunct's tail): the cluster's first glyph reads as the whole cluster, so this
+                // one maps to no text. Every code shown then has a ToUnicode entry (PDF/UA-1
+                // 7.21.7, Matterhorn 10-001), and extraction reads what it read before.
+                u.by_gid[id] = &u.unicode.emplace_hint(u.unicode.end(), id, std::string())->second;
             }
         }
     }
