@@ -17,6 +17,9 @@ cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir"
 case "$what" in
   samples) bash scripts/make-samples.sh "$build_dir/handout" ;;
-  test|asan) ctest --test-dir "$build_dir" --output-on-failure ;;
+  test|asan)
+    # Every doctest case is a CTest test: two at a time, a failure named by its case.
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
   *) echo "usage: scripts/build.sh samples|test|asan" >&2; exit 2 ;;
 esac

@@ -97,7 +97,7 @@ TEST_CASE("{{row}} in a name template is the record's row number") {
     CHECK(n.path == "record-17.pdf");
 }
 
-TEST_CASE("a template's own slash makes a folder; a value's never does") {
+TEST_CASE("a template's own slash makes a folder — a value's never does") {
     auto n = name_for("{{patient.name}}/{{patient.id}}.pdf", "P1");
     CHECK(n.error.empty());
     CHECK(n.path == "Ana/P1.pdf");

@@ -204,7 +204,7 @@ TEST_CASE("failing records are reported by row and id, the run goes on, and no v
     check_no_secrets(test::read_file(out + "/report.json"), "report.json");
 }
 
-TEST_CASE("a CSV row with the wrong field count fails alone; an empty value is a value") {
+TEST_CASE("a CSV row with the wrong field count fails alone — an empty value is a value") {
     test::TempDir dir;
     std::string manifest = dir / "m.csv";
     test::write_file(manifest,

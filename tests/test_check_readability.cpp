@@ -296,7 +296,7 @@ TEST_CASE("a section's readability error lists its own hard sentences, not a lat
     }
 }
 
-TEST_CASE("a section between the warning and the error grade warns at its heading; the document warns at its kind line") {
+TEST_CASE("a section between the warning and the error grade warns at its heading — the document warns at its kind line") {
     const std::string text = data("grade9.md");
     auto r = check_data("grade9.md");
     const auto* s = section(r.readability, "#session");

@@ -379,7 +379,7 @@ TEST_CASE("body text under 12 pt is an error at the layout's size line") {
     CHECK(d->message.find("12.0 pt") != std::string::npos);
 }
 
-TEST_CASE("large print under 18 pt is an error at the size line; at 18 pt it is fine") {
+TEST_CASE("large print under 18 pt is an error at the size line — at 18 pt it is fine") {
     std::string layout = test::replace_once(large_print_layout(), "size = 18\nmin_size = 18\n", "size = 16\nmin_size = 16\n");
     auto ds = check_layout(layout);
     const auto* d = test::find_diag(ds, "body text is 16.0 pt; large print needs at least 18.0 pt");
@@ -431,7 +431,7 @@ TEST_CASE("a caveat fill too dark for the text is an error at the fill") {
     CHECK_MESSAGE(ds.size() == 1, test::describe(ds));
 }
 
-TEST_CASE("links without underline must differ from the text by 3:1; underlined links need not") {
+TEST_CASE("links without underline must differ from the text by 3:1 — underlined links need not") {
     const std::string base = test::replace_once(letter_layout(), "color = \"#1a1a1a\"\nlink_color = \"#1d4e89\"\n",
                                                 "color = \"#000000\"\nlink_color = \"#222222\"\nLINK_UNDERLINE\n");
     SUBCASE("not underlined, close to the text colour: an error at link_underline") {
