@@ -1,5 +1,7 @@
 #include "image/decode_image.hpp"
 
+#include "core/glib_ptr.hpp"
+
 #include "image/jpeg_decode.hpp"
 #include "image/jpeg_header.hpp"
 #include "image/rsvg_lazy.hpp"
@@ -48,25 +50,22 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes, const
             return r;
         }
         GError* err = nullptr;
-        RsvgHandle* h = rsvg->new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err);
+        GObjectPtr<RsvgHandle> h(rsvg->new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err));
+        GErrorPtr error(err);
         if (h == nullptr) {
             r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0,
                                                "`" + path + "` is not a PNG, JPEG or SVG image" +
-                                                   (err != nullptr ? std::string(": ") + err->message : ""),
+                                                   (error != nullptr ? std::string(": ") + error->message : ""),
                                                {"use a .png, .jpg or .svg file"}});
-            if (err != nullptr) {
-                g_error_free(err);
-            }
             return r;
         }
         gdouble w = 0, h_px = 0;
-        if (!rsvg->get_intrinsic_size_in_pixels(h, &w, &h_px)) {
+        if (!rsvg->get_intrinsic_size_in_pixels(h.get(), &w, &h_px)) {
             RsvgRectangle ink{}, logical{};
-            rsvg->get_geometry_for_element(h, nullptr, &ink, &logical, nullptr);
+            rsvg->get_geometry_for_element(h.get(), nullptr, &ink, &logical, nullptr);
             w = logical.width;
             h_px = logical.height;
         }
-        g_object_unref(h);
         img.kind = ImageData::Kind::svg;
         img.width = w * 0.75;
         img.height = h_px * 0.75;

@@ -28,6 +28,9 @@ std::optional<JpegPixels> decode_jpeg(std::string_view bytes) {
         }
     };
     JpegPixels out;
+    // libjpeg reports errors by longjmp back here, which would skip any destructor: the
+    // decompressor lives on this frame and is released by hand on both paths (the one C object
+    // not owned through core/c_ptr.hpp).
     if (setjmp(err.jump) != 0) {
         jpeg_destroy_decompress(&info);
         return std::nullopt;

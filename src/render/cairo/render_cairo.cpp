@@ -1,15 +1,15 @@
 #include "render/cairo/render_cairo.hpp"
 
-#include "core/c_ptr.hpp"
+#include "core/cairo_ptr.hpp"
+#include "core/fc_ptr.hpp"
+#include "core/glib_ptr.hpp"
+#include "image/rsvg_lazy.hpp"
+#include "pages/hyphen_joins.hpp"
+#include "render/cairo/jpeg_surface.hpp"
 
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
-#include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
-#include "image/rsvg_lazy.hpp"
-#include "render/cairo/jpeg_surface.hpp"
-#include "pages/hyphen_joins.hpp"
 #include <pango/pango.h>
 
 #include <charconv>
@@ -22,13 +22,10 @@ namespace handout {
 
 namespace {
 
-using CairoPtr = CPtr<cairo_t, cairo_destroy>;
-using SurfacePtr = CPtr<cairo_surface_t, cairo_surface_destroy>;
-using FontFacePtr = CPtr<cairo_font_face_t, cairo_font_face_destroy>;
-using FontOptionsPtr = CPtr<cairo_font_options_t, cairo_font_options_destroy>;
-using PatternPtr = CPtr<FcPattern, FcPatternDestroy>;
-template <typename T>
-using GObjectPtr = CPtr<T, g_object_unref>;
+using SurfacePtr = CairoSurfacePtr;
+using FontFacePtr = CairoFontFacePtr;
+using FontOptionsPtr = CairoFontOptionsPtr;
+using PatternPtr = FcPatternPtr;
 
 template <class... Ts>
 struct overloaded : Ts... {
@@ -280,13 +277,9 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                            } else {
                                auto it = cache.svgs.find(key);
                                if (it == cache.svgs.end()) {
-                                   GError* err = nullptr;
                                    const RsvgApi* rsvg = rsvg_api();
-                                   RsvgHandle* h = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), &err);
-                                   if (err != nullptr) {
-                                       g_error_free(err);
-                                   }
-                                   it = cache.svgs.emplace(key, GObjectPtr<RsvgHandle>(h)).first;
+                                   GObjectPtr<RsvgHandle> h(rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr));
+                                   it = cache.svgs.emplace(key, std::move(h)).first;
                                    cache.keep_alive.push_back(img.bytes);
                                }
                                if (it->second == nullptr) {

@@ -1,5 +1,7 @@
 #include "render/pdf/pdf_images.hpp"
 
+#include "core/cairo_ptr.hpp"
+#include "core/glib_ptr.hpp"
 #include "image/jpeg_header.hpp"
 #include "image/rsvg_lazy.hpp"
 #include "render/pdf/pdf_syntax.hpp"
@@ -15,7 +17,7 @@ namespace handout {
 
 namespace {
 
-using SurfacePtr = CPtr<cairo_surface_t, cairo_surface_destroy>;
+using SurfacePtr = CairoSurfacePtr;
 
 SurfacePtr decode_png(const std::string& bytes) {
     struct Reader {
@@ -44,13 +46,14 @@ SurfacePtr draw_svg(const ImageData& img) {
     int w = std::max(1, static_cast<int>(img.width / 72.0 * 300));
     int h = std::max(1, static_cast<int>(img.height / 72.0 * 300));
     SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
-    cairo_t* cr = cairo_create(s.get());
-    if (RsvgHandle* handle = rsvg->new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()), img.bytes->size(), nullptr)) {
-        RsvgRectangle vp{0, 0, static_cast<double>(w), static_cast<double>(h)};
-        rsvg->render_document(handle, cr, &vp, nullptr);
-        g_object_unref(handle);
+    {
+        CairoPtr cr(cairo_create(s.get()));
+        GObjectPtr<RsvgHandle> handle(rsvg->new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()), img.bytes->size(), nullptr));
+        if (handle != nullptr) {
+            RsvgRectangle vp{0, 0, static_cast<double>(w), static_cast<double>(h)};
+            rsvg->render_document(handle.get(), cr.get(), &vp, nullptr);
+        }
     }
-    cairo_destroy(cr);
     cairo_surface_flush(s.get());
     return s;
 }
@@ -143,23 +146,25 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
     std::optional<SvgRecord> cached = svg_store != nullptr ? svg_store->find(*key) : std::nullopt;
     bool loaded = cached && load(std::move(*cached), v);
     const RsvgApi* rsvg = loaded ? nullptr : rsvg_api();
-    RsvgHandle* handle = rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr);
+    GObjectPtr<RsvgHandle> handle(rsvg == nullptr ? nullptr : rsvg->new_from_data(reinterpret_cast<const guint8*>(key->data()), key->size(), nullptr));
     if (handle != nullptr) {
         SvgRecord drawn{img.width, img.height, {}};
-        cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
-            [](void* closure, const unsigned char* data, unsigned int length) {
-                static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-                return CAIRO_STATUS_SUCCESS;
-            },
-            &drawn.pdf, img.width, img.height);
-        cairo_t* cr = cairo_create(surface);
-        RsvgRectangle vp{0, 0, img.width, img.height};
-        rsvg->render_document(handle, cr, &vp, nullptr);
-        cairo_destroy(cr);
-        cairo_surface_finish(surface);
-        bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
-        cairo_surface_destroy(surface);
-        g_object_unref(handle);
+        bool ok = false;
+        {
+            SurfacePtr surface(cairo_pdf_surface_create_for_stream(
+                [](void* closure, const unsigned char* data, unsigned int length) {
+                    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+                    return CAIRO_STATUS_SUCCESS;
+                },
+                &drawn.pdf, img.width, img.height));
+            {
+                CairoPtr cr(cairo_create(surface.get()));
+                RsvgRectangle vp{0, 0, img.width, img.height};
+                rsvg->render_document(handle.get(), cr.get(), &vp, nullptr);
+            }
+            cairo_surface_finish(surface.get());
+            ok = cairo_surface_status(surface.get()) == CAIRO_STATUS_SUCCESS;
+        }
         v = Vector{};
         if (ok && load(drawn, v)) {
             if (svg_store != nullptr) {
