@@ -1,45 +1,13 @@
 // tests: the CLI's diagnostics as text goldens — each input in tests/data/diagnostics/ has its
 // expected stderr beside it (NAME.stderr). UPDATE_GOLDEN=1 rewrites them; a mismatch prints a diff.
+#include "golden.hpp"
 #include "helpers.hpp"
 
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <sstream>
-
 namespace {
 
 const std::string dir = "tests/data/diagnostics/";
-
-std::vector<std::string> lines_of(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string line; std::getline(in, line);) {
-        out.push_back(line);
-    }
-    return out;
-}
-
-/// A line-by-line diff: `-` expected, `+` actual, for lines that differ.
-std::string diff(const std::string& expected, const std::string& actual) {
-    auto e = lines_of(expected), a = lines_of(actual);
-    std::string out;
-    for (std::size_t i = 0; i < std::max(e.size(), a.size()); ++i) {
-        const std::string* el = i < e.size() ? &e[i] : nullptr;
-        const std::string* al = i < a.size() ? &a[i] : nullptr;
-        if (el != nullptr && al != nullptr && *el == *al) {
-            continue;
-        }
-        out += "line " + std::to_string(i + 1) + ":\n";
-        if (el != nullptr) {
-            out += "  - " + *el + "\n";
-        }
-        if (al != nullptr) {
-            out += "  + " + *al + "\n";
-        }
-    }
-    return out;
-}
 
 /// Runs the CLI on `content` with `layout` and compares its stderr with the golden `name.stderr`.
 void check_golden(const std::string& name, const std::string& content, const std::string& layout, int exit_code) {
@@ -48,16 +16,7 @@ void check_golden(const std::string& name, const std::string& content, const std
     auto r = test::run_cli({"render", content, "-l", layout, "-o", out});
     CHECK(r.exit_code == exit_code);
     CHECK_FALSE(test::exists(out));
-    std::string golden_path = dir + name + ".stderr";
-    const char* update = std::getenv("UPDATE_GOLDEN");
-    if (update != nullptr && std::string(update) == "1") {
-        test::write_file(golden_path, r.err);
-        MESSAGE("rewrote ", golden_path);
-        return;
-    }
-    std::string expected = test::read_file(golden_path);
-    REQUIRE_MESSAGE(!expected.empty(), "no golden ", golden_path, "; run with UPDATE_GOLDEN=1");
-    CHECK_MESSAGE(r.err == expected, golden_path, " differs:\n", diff(expected, r.err));
+    test::check_golden(dir + name + ".stderr", r.err);
 }
 
 }  // namespace
