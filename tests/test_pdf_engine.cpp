@@ -1,10 +1,14 @@
-// tests: the tagged PDF engine (`--engine handout`, the default) held to outside tools —
-// pdfua_lite, qpdf, pdftotext/pdffonts/pdftoppm, mutool, Ghostscript, pikepdf — and to the
-// Cairo engine's output for the same documents: every shipped content × every shipped layout.
+// tests: the tagged PDF engine (`--engine handout`, the default) held to the project's PDF/UA
+// check (tests/pdfua, in process) and to outside tools — qpdf, pdftotext/pdffonts/pdftoppm,
+// mutool, Ghostscript — and to the Cairo engine's output for the same documents: every shipped
+// content × every shipped layout.
 #include "helpers.hpp"
+#include "pdfua/pdfua.hpp"
+#include "pdfua/probe.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
 
 #include <algorithm>
 #include <filesystem>
@@ -19,7 +23,6 @@ using test::pdffonts;
 using test::split_lines;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
-const std::string python = "/usr/bin/python3";               // the one with python3-pikepdf
 
 struct Case {
     std::string content;  ///< content/….md
@@ -181,93 +184,15 @@ std::vector<std::string> headings(const std::string& path) {
     return out;
 }
 
-// pikepdf: per file, the element types reached from /StructTreeRoot /K, catalog /Lang and
-// /MarkInfo, XMP dc:title and pdfuaid:part, and for each page its Link annotations and /Tabs.
-const char* const structure_py = R"PY(
-import sys, json, pikepdf, xml.etree.ElementTree as ET
-out = []
-for path in sys.argv[1:]:
-    pdf = pikepdf.open(path)
-    root = pdf.Root
-    r = {"file": path}
-    hist = {}
-    st = root.get("/StructTreeRoot")
-    r["struct_tree_root"] = st is not None
-    if st is not None:
-        seen = set()
-        stack = [st.get("/K")]
-        while stack:
-            k = stack.pop()
-            if k is None:
-                continue
-            if isinstance(k, pikepdf.Array):
-                stack.extend(list(k))
-            elif isinstance(k, pikepdf.Dictionary):
-                if k.is_indirect:
-                    if k.objgen in seen:
-                        continue
-                    seen.add(k.objgen)
-                if "/S" in k and k.get("/Type") not in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
-                    s = str(k.S)[1:]
-                    hist[s] = hist.get(s, 0) + 1
-                    stack.append(k.get("/K"))
-    r["hist"] = hist
-    lang = root.get("/Lang")
-    r["lang"] = str(lang) if lang is not None else None
-    mi = root.get("/MarkInfo")
-    r["marked"] = bool(mi is not None and mi.get("/Marked") is not None and bool(mi.Marked))
-    r["xmp_title"] = None
-    r["pdfuaid_part"] = None
-    md = root.get("/Metadata")
-    if md is not None:
-        x = ET.fromstring(md.read_bytes())
-        DC = "{http://purl.org/dc/elements/1.1/}"
-        RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-        UA = "{http://www.aiim.org/pdfua/ns/id/}"
-        for t in x.iter(DC + "title"):
-            lis = list(t.iter(RDF + "li"))
-            r["xmp_title"] = (lis[0].text or "") if lis else (t.text or "")
-        for p in x.iter(UA + "part"):
-            r["pdfuaid_part"] = (p.text or "").strip()
-        for d in x.iter(RDF + "Description"):
-            if UA + "part" in d.attrib:
-                r["pdfuaid_part"] = d.attrib[UA + "part"]
-    pages = []
-    for p in pdf.pages:
-        annots = p.obj.get("/Annots")
-        links = 0
-        if annots is not None:
-            links = sum(1 for a in annots if a.get("/Subtype") == pikepdf.Name.Link)
-        tabs = p.obj.get("/Tabs")
-        pages.append({"links": links, "tabs": str(tabs) if tabs is not None else None})
-    r["pages"] = pages
-    out.append(r)
-print(json.dumps(out))
-)PY";
-
-/// structure_py over `pdfs`, one JSON object per file, in order. Fails the test when python3,
-/// pikepdf or the script does.
-nlohmann::json structure(const std::vector<std::string>& pdfs) {
-    REQUIRE_MESSAGE(test::exists(python), python, " is missing (the structure checks need it with python3-pikepdf)");
-    std::vector<std::string> argv = {python, "-c", structure_py};
-    argv.insert(argv.end(), pdfs.begin(), pdfs.end());
-    auto r = test::run_command(argv);
-    REQUIRE_MESSAGE(r.exit_code == 0, "pikepdf script failed: ", r.err);
-    nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-    REQUIRE_MESSAGE((j.is_array() && j.size() == pdfs.size()), "unexpected output: ", r.out);
-    return j;
+/// The project's PDF/UA check of `pdf`; fails the test when the file cannot be read.
+pdfua::Report ua_check(const std::string& pdf) {
+    try {
+        return pdfua::check_file(pdf);
+    } catch (const pdfua::Unreadable& e) {
+        FAIL("the PDF/UA check cannot read ", pdf, ": ", e.what());
+    }
+    return {};
 }
-
-/// The checker, where CI has it: ../shared/tools beside the repository.
-std::string pdfua_lite() {
-    std::string path = std::string(HANDOUT_TEST_DIR) + "/../../shared/tools/pdfua_lite.py";
-    REQUIRE_MESSAGE(test::exists(path), "pdfua_lite.py is missing: expected at ", path,
-                    " (../shared/tools/pdfua_lite.py from the repository root); these checks are never skipped");
-    REQUIRE_MESSAGE(test::exists(python), python, " is missing (pdfua_lite needs it with python3-pikepdf)");
-    return path;
-}
-
-
 
 bool subset_tagged(const std::string& name) {
     if (name.size() < 8 || name[6] != '+') {
@@ -307,42 +232,45 @@ TEST_CASE("every content × layout renders with both engines, without a message"
     }
 }
 
-TEST_CASE("the default engine's PDFs pass pdfua_lite") {
-    const std::string checker = pdfua_lite();
+TEST_CASE("the default engine's PDFs pass the project's PDF/UA check: pdfua_lite's checks and the wider Matterhorn ones") {
     for (const Rendered& r : rendered()) {
         INFO(r.c.name());
         if (!have(r.run, r.pdf)) {
             continue;
         }
-        auto ua = test::run_command({python, checker, r.pdf});
-        CHECK_MESSAGE(ua.exit_code == 0, ua.out, ua.err);
-        CHECK_MESSAGE(contains(ua.out, "=> PASS"), ua.out, ua.err);
+        pdfua::Report ua = ua_check(r.pdf);
+        CHECK_MESSAGE(ua.passed(), pdfua::format(ua, true));
+        CHECK(ua.failed() == std::vector<std::string>{});
+        CHECK(ua.checks.size() == pdfua::check_ids().size());  // every check ran
+        for (const char* id : {"to-unicode", "font-widths", "notdef", "reading-order", "mcid-claims", "table-regular"}) {
+            const pdfua::Check* c = ua.find(id);
+            REQUIRE(c != nullptr);
+            CHECK_MESSAGE(c->status == pdfua::Status::pass, id, ": ", c->detail);
+        }
     }
 }
 
-TEST_CASE("pdfua_lite and the structure probe catch a PDF stripped of /MarkInfo and /Lang") {
+TEST_CASE("the PDF/UA check and the structure summary catch a PDF stripped of /MarkInfo and /Lang") {
     // The control for the two tests around it: the same file, two catalog keys gone, must fail.
-    const std::string checker = pdfua_lite();
     const Rendered& r = find_case("content/ketamine-infusion.md", "letter");
     REQUIRE(have(r.run, r.pdf));
     test::TempDir dir;
     std::string broken = dir / "broken.pdf";
-    auto strip = test::run_command({python, "-c",
-                                    "import sys, pikepdf\n"
-                                    "pdf = pikepdf.open(sys.argv[1])\n"
-                                    "del pdf.Root.MarkInfo\n"
-                                    "del pdf.Root.Lang\n"
-                                    "pdf.save(sys.argv[2])\n",
-                                    r.pdf, broken});
-    REQUIRE_MESSAGE(strip.exit_code == 0, strip.err);
-    auto ua = test::run_command({python, checker, broken});
-    CHECK_MESSAGE(ua.exit_code == 1, ua.out, ua.err);
-    CHECK(contains(ua.out, "=> FAIL"));
-    CHECK_FALSE(contains(ua.out, "=> PASS"));
-    nlohmann::json s = structure({broken})[0];
-    CHECK(s["marked"] == false);
-    CHECK(s["lang"].is_null());
-    CHECK(s["struct_tree_root"] == true);
+    {
+        QPDF pdf;
+        pdf.processFile(r.pdf.c_str());
+        pdf.getRoot().removeKey("/MarkInfo");
+        pdf.getRoot().removeKey("/Lang");
+        QPDFWriter w(pdf, broken.c_str());
+        w.write();
+    }
+    pdfua::Report ua = ua_check(broken);
+    CHECK_FALSE(ua.passed());
+    CHECK(ua.failed() == std::vector<std::string>{"tagged", "lang"});
+    pdfua::Summary s = pdfua::summary(broken);
+    CHECK_FALSE(s.marked);
+    CHECK_FALSE(s.lang.has_value());
+    CHECK(s.struct_tree_root);
 }
 
 TEST_CASE("qpdf --check finds no syntax or stream encoding errors") {
@@ -432,13 +360,11 @@ TEST_CASE("the structure tree, language, XMP, /MarkInfo and tab order") {
         }
     }
     REQUIRE(!pdfs.empty());
-    nlohmann::json all = structure(pdfs);
     for (std::size_t i = 0; i < which.size(); ++i) {
         const Rendered& r = *which[i];
-        const nlohmann::json& s = all[i];
+        const pdfua::Summary s = pdfua::summary(pdfs[i]);
         INFO(r.c.name());
-        INFO(s.dump());
-        CHECK(s["struct_tree_root"] == true);
+        CHECK(s.struct_tree_root);
         // The ketamine sheets have lists, tables and links; the language-assistance page has
         // headings and paragraphs only.
         const bool sheet = r.c.content.find("ketamine") != std::string::npos;
@@ -446,20 +372,19 @@ TEST_CASE("the structure tree, language, XMP, /MarkInfo and tab order") {
             if (!sheet && std::string(type) != "H1" && std::string(type) != "H2" && std::string(type) != "P") {
                 continue;
             }
-            CHECK_MESSAGE((s["hist"].contains(type) && s["hist"][type].get<int>() > 0), "no ", type, " element");
+            CHECK_MESSAGE((s.types.count(type) && s.types.at(type) > 0), "no ", type, " element");
         }
-        CHECK((s["hist"].contains("H1") && s["hist"]["H1"] == 1));
-        CHECK(s["lang"] == r.c.lang);
-        CHECK(s["marked"] == true);
-        CHECK(s["pdfuaid_part"] == "1");
-        CHECK(s["xmp_title"] == front_matter_title(r.c.content));
+        CHECK((s.types.count("H1") && s.types.at("H1") == 1));
+        CHECK(s.lang == r.c.lang);
+        CHECK(s.marked);
+        CHECK(s.pdfua_part == "1");
+        CHECK(s.xmp_title == front_matter_title(r.c.content));
         int links = 0;
-        for (std::size_t p = 0; p < s["pages"].size(); ++p) {
-            const nlohmann::json& page = s["pages"][p];
-            int n = page["links"].get<int>();
-            links += n;
-            if (n > 0) {
-                CHECK_MESSAGE(page["tabs"] == "/S", "page ", p + 1, " has ", n, " link(s) and /Tabs ", page["tabs"].dump());
+        for (std::size_t p = 0; p < s.pages.size(); ++p) {
+            const pdfua::Summary::PageInfo& page = s.pages[p];
+            links += page.links;
+            if (page.links > 0) {
+                CHECK_MESSAGE(page.tabs == "/S", "page ", p + 1, " has ", page.links, " link(s) and /Tabs ", page.tabs.value_or("(none)"));
             }
         }
         CHECK((links > 0 || !sheet));  // or the /Tabs check above checked nothing
@@ -557,16 +482,19 @@ TEST_CASE("a batch writes the same bytes with --jobs 1 and --jobs 2, Spanish row
     }
     REQUIRE(pdfs.size() == records.size());
     // The Spanish rows took content/ketamine-consent.es.md: Spanish catalog language and title.
-    nlohmann::json s = structure(pdfs);
+    std::vector<pdfua::Summary> s;
+    for (const std::string& pdf : pdfs) {
+        s.push_back(pdfua::summary(pdf));
+    }
     const std::string en_title = front_matter_title("content/ketamine-consent.md");
     const std::string es_title = front_matter_title("content/ketamine-consent.es.md");
     std::size_t es_pdfs = 0;
     for (std::size_t i = 0; i < records.size(); ++i) {
         INFO(records[i].first);
         bool es = records[i].second == "es";
-        es_pdfs += s[i]["lang"] == "es" ? 1 : 0;
-        CHECK(s[i]["lang"] == (es ? "es" : "en"));
-        CHECK(s[i]["xmp_title"] == (es ? es_title : en_title));
+        es_pdfs += s[i].lang == "es" ? 1 : 0;
+        CHECK(s[i].lang == (es ? "es" : "en"));
+        CHECK(s[i].xmp_title == (es ? es_title : en_title));
     }
     CHECK(es_pdfs == spanish);
 }

@@ -1,8 +1,11 @@
 // tests: the tagged PDF engine beyond the shipped documents — a JPEG passed through as DCTDecode,
 // an unreadable JPEG refused, a glyph read two ways given ActualText, an SVG logo kept as a vector
-// form, and a CFF-flavoured OpenType font (Noto Sans CJK) embedded as FontFile3 — held to pikepdf,
-// qpdf, pdftotext, pdffonts and pdftoppm, and where it helps to the Cairo engine's drawing.
+// form, and a CFF-flavoured OpenType font (Noto Sans CJK) embedded as FontFile3 — held to the
+// project's structure probes (tests/pdfua), qpdf, pdftotext, pdffonts and pdftoppm, and where it
+// helps to the Cairo engine's drawing.
 #include "helpers.hpp"
+#include "pdfua/pdfua.hpp"
+#include "pdfua/probe.hpp"
 
 #include "pages/pages.hpp"
 #include "render/cairo/render_cairo.hpp"
@@ -13,7 +16,6 @@
 #include <doctest/doctest.h>
 #include <hb-subset.h>
 #include <hb.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -28,7 +30,6 @@ using test::pdffonts;
 using test::split_lines;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
-const std::string python = "/usr/bin/python3";               // the one with python3-pikepdf
 const std::string test_dir = HANDOUT_TEST_DIR;
 const std::string cjk_font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";  // Debian's fonts-noto-cjk
 const std::string front = "---\ntitle: \"Engine test\"\n---\n\n";
@@ -221,168 +222,25 @@ void check_gradient_drawn(const Raster& page, const Placed& p, double dpi, const
     CHECK_MESSAGE((beside.r > 245 && beside.g > 245 && beside.b > 245), "left of the picture: ", describe(beside));
 }
 
-// ---- pikepdf probe -------------------------------------------------------------------------
+// ---- structure probe ----------------------------------------------------------------------
 
-// pikepdf: every XObject reachable from each page's resources (through forms), every font
-// (descendant and descriptor too), each BT…ET block's text read the way a reader does — through
-// ToUnicode, except inside a marked-content span with /ActualText, whose text replaces the
-// glyphs' — and the /ActualText strings in order.
-const char* const probe_py = R"PY(
-import sys, json, re, pikepdf
-
-def names(v):
-    if v is None:
-        return []
-    if isinstance(v, pikepdf.Array):
-        return [str(x) for x in v]
-    return [str(v)]
-
-def cmap(stream):
-    m = {}
-    if stream is None:
-        return m
-    data = stream.read_bytes().decode("latin-1")
-    def u16(h):
-        return bytes.fromhex(h).decode("utf-16-be")
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
-        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            m[int(src, 16)] = u16(dst)
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            lo, hi, u = int(lo, 16), int(hi, 16), u16(dst)
-            for k in range(hi - lo + 1):
-                m[lo + k] = u[:-1] + chr(ord(u[-1]) + k)
-    return m
-
-pdf = pikepdf.open(sys.argv[1])
-out = {"xobjects": [], "fonts": [], "blocks": [], "actual": [], "codes": []}
-seen = set()
-
-def walk(res, depth):
-    if res is None:
-        return
-    xo = res.get("/XObject")
-    if xo is None:
-        return
-    for key in xo.keys():
-        x = xo[key]
-        if x.objgen in seen and x.objgen != (0, 0):
-            continue
-        seen.add(x.objgen)
-        e = {"name": key, "subtype": str(x.get("/Subtype")), "filter": names(x.get("/Filter")), "depth": depth}
-        if e["subtype"] == "/Image":
-            e["width"] = int(x.get("/Width"))
-            e["height"] = int(x.get("/Height"))
-            e["colorspace"] = str(x.get("/ColorSpace"))
-            e["raw_hex"] = x.read_raw_bytes().hex()
-        if e["subtype"] == "/Form":
-            e["bbox"] = [float(v) for v in x.get("/BBox")]
-        out["xobjects"].append(e)
-        walk(x.get("/Resources"), depth + 1)
-
-fonts_seen = set()
-for page in pdf.pages:
-    res = page.obj.get("/Resources")
-    walk(res, 0)
-    fonts = res.get("/Font") if res is not None else None
-    maps = {}
-    if fonts is not None:
-        for key in fonts.keys():
-            f = fonts[key]
-            maps[key] = cmap(f.get("/ToUnicode"))
-            if f.objgen in fonts_seen:
-                continue
-            fonts_seen.add(f.objgen)
-            r = {"subtype": str(f.get("/Subtype")), "base": str(f.get("/BaseFont")), "to_unicode": f.get("/ToUnicode") is not None}
-            d = f.get("/DescendantFonts")
-            if d is not None:
-                d0 = d[0]
-                r["descendant"] = str(d0.get("/Subtype"))
-                r["cid_to_gid"] = str(d0.get("/CIDToGIDMap")) if d0.get("/CIDToGIDMap") is not None else None
-                fd = d0.get("/FontDescriptor")
-                r["files"] = {}
-                for k in ("/FontFile", "/FontFile2", "/FontFile3"):
-                    s = fd.get(k)
-                    if s is not None:
-                        st = s.get("/Subtype")
-                        r["files"][k] = str(st) if st is not None else None
-            out["fonts"].append(r)
-    current = None
-    stack = []
-    block = None
-    for operands, op in pikepdf.parse_content_stream(page):
-        op = str(op)
-        if op == "BT":
-            block = ""
-        elif op == "ET":
-            if block is not None:
-                out["blocks"].append(block)
-            block = None
-        elif op == "Tf":
-            current = maps.get(str(operands[0]), {})
-        elif op in ("BDC", "BMC"):
-            actual = None
-            if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
-                actual = str(operands[1].ActualText)
-                out["actual"].append(actual)
-                if block is not None and not any(a is not None for a in stack):
-                    block += actual
-            stack.append(actual)
-        elif op == "EMC":
-            if stack:
-                stack.pop()
-        elif op in ("Tj", "TJ", "'", '"'):
-            if any(a is not None for a in stack) or block is None:
-                continue
-            items = operands[-1] if op != "TJ" else operands[0]
-            strings = [items] if op != "TJ" else [x for x in items if isinstance(x, pikepdf.String)]
-            for s in strings:
-                b = bytes(s)
-                for i in range(0, len(b) - 1, 2):
-                    code = (b[i] << 8) | b[i + 1]
-                    out["codes"].append(code)
-                    block += (current or {}).get(code, "\ufffd")
-print(json.dumps(out))
-)PY";
-
-/// probe_py over one PDF. Fails the test when python3, pikepdf or the script does.
-nlohmann::json probe(const std::string& pdf) {
-    REQUIRE_MESSAGE(test::exists(python), python, " is missing (these checks need it with python3-pikepdf)");
-    auto r = test::run_command({python, "-c", probe_py, pdf});
-    REQUIRE_MESSAGE(r.exit_code == 0, "pikepdf probe failed: ", r.err);
-    nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-    REQUIRE_MESSAGE(j.is_object(), "unexpected output: ", r.out);
-    return j;
+/// The pages' XObjects, fonts and text (tests/pdfua); fails the test when the file cannot be read.
+pdfua::Content probe(const std::string& pdf) {
+    try {
+        return pdfua::content(pdf);
+    } catch (const std::exception& e) {
+        FAIL("cannot read ", pdf, ": ", e.what());
+    }
+    return {};
 }
 
-// pikepdf: the same file with every marked-content span that carries /ActualText taken out
-// (its glyphs kept): the control for the ActualText checks.
-const char* const strip_actual_text_py = R"PY(
-import sys, pikepdf
-pdf = pikepdf.open(sys.argv[1])
-for page in pdf.pages:
-    out, spans = [], []
-    for operands, op in pikepdf.parse_content_stream(page):
-        name = str(op)
-        if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
-            spans.append(True)
-            continue
-        if name in ("BDC", "BMC"):
-            spans.append(False)
-        elif name == "EMC" and spans and spans.pop():
-            continue
-        out.append((operands, op))
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
-pdf.save(sys.argv[2])
-)PY";
-
-std::vector<std::string> blocks_of(const nlohmann::json& j) {
-    return j["blocks"].get<std::vector<std::string>>();
+std::size_t count_xobjects(const pdfua::Content& c, const std::string& subtype) {
+    return static_cast<std::size_t>(
+        std::count_if(c.xobjects.begin(), c.xobjects.end(), [&](const pdfua::Content::XObject& x) { return x.subtype == subtype; }));
 }
 
-std::size_t count_xobjects(const nlohmann::json& j, const std::string& subtype) {
-    return static_cast<std::size_t>(std::count_if(j["xobjects"].begin(), j["xobjects"].end(),
-                                                  [&](const nlohmann::json& x) { return x["subtype"] == subtype; }));
+std::string list(const std::vector<std::string>& v) {
+    return doctest::StringMaker<std::vector<std::string>>::convert(v).c_str();
 }
 
 std::string to_hex(std::string_view bytes) {
@@ -546,22 +404,22 @@ TEST_CASE("a JPEG picture is embedded as DCTDecode with the file's own bytes, an
     CHECK_MESSAGE(theirs.err.empty(), theirs.err);
     check_qpdf_clean(pdf);
 
-    nlohmann::json j = probe(pdf);
-    INFO(j["xobjects"].size(), " XObject(s)");
-    std::vector<nlohmann::json> images;
-    for (const auto& x : j["xobjects"]) {
-        if (x["subtype"] == "/Image") {
+    pdfua::Content j = probe(pdf);
+    INFO(j.xobjects.size(), " XObject(s)");
+    std::vector<pdfua::Content::XObject> images;
+    for (const auto& x : j.xobjects) {
+        if (x.subtype == "/Image") {
             images.push_back(x);
         }
     }
     REQUIRE(images.size() == 1);  // the letter layout's logo is an SVG: a form, not an image
-    const nlohmann::json& im = images[0];
-    CHECK(im["filter"] == std::vector<std::string>{"/DCTDecode"});
-    CHECK(im["width"] == 48);
-    CHECK(im["height"] == 32);
-    CHECK(im["colorspace"] == "/DeviceRGB");
-    bool same_bytes = im["raw_hex"].get<std::string>() == to_hex(jpeg);  // not CHECK(a == b): both are long
-    CHECK_MESSAGE(same_bytes, "the image stream is not the JPEG file's bytes (", im["raw_hex"].get<std::string>().size() / 2,
+    const pdfua::Content::XObject& im = images[0];
+    CHECK(im.filters == std::vector<std::string>{"/DCTDecode"});
+    CHECK(im.width == 48);
+    CHECK(im.height == 32);
+    CHECK(im.colorspace == "/DeviceRGB");
+    bool same_bytes = to_hex(im.raw) == to_hex(jpeg);  // not CHECK(a == b): both are long
+    CHECK_MESSAGE(same_bytes, "the image stream is not the JPEG file's bytes (", im.raw.size(),
                   " bytes against ", jpeg.size(), ")");
 
     test::TempDir pngs;
@@ -634,7 +492,7 @@ TEST_CASE("a no-break space reads as U+00A0 and ordinary spaces as spaces") {
     const std::string pdf = dir / "dose.pdf";
     auto r = test::run_cli_env({"render", content, "-l", "layouts/letter.toml", "-o", pdf}, {epoch});
     REQUIRE(have(r, pdf));
-    auto blocks = blocks_of(probe(pdf));
+    auto blocks = probe(pdf).blocks;
     CHECK_MESSAGE(std::find(blocks.begin(), blocks.end(), sentence) != blocks.end(), "text blocks: ",
                   doctest::StringMaker<std::vector<std::string>>::convert(blocks));
     // pdftotext drops a lone U+00A0 as it drops spaces, and puts a space where the gap is.
@@ -671,12 +529,12 @@ TEST_CASE("a glyph shown for two different texts gets ActualText where ToUnicode
     test::TempDir dir;
     const std::string pdf = dir / "two-readings.pdf";
     render_to(doc, pdf);
-    nlohmann::json j = probe(pdf);
-    INFO(j.dump());
+    pdfua::Content j = probe(pdf);
+    INFO("blocks ", list(j.blocks), ", ActualText ", list(j.actual_texts));
     // Read through ToUnicode and ActualText, the run is its text.
-    CHECK(blocks_of(j) == std::vector<std::string>{text});
+    CHECK(j.blocks == std::vector<std::string>{text});
     // Spans only where needed, and one for the no-break space (alone or with its word).
-    auto actual = j["actual"].get<std::vector<std::string>>();
+    auto actual = j.actual_texts;
     CHECK(std::any_of(actual.begin(), actual.end(), [](const std::string& a) { return contains(a, "\xC2\xA0"); }));
     for (const std::string& a : actual) {
         CHECK_MESSAGE(contains(a, "\xC2\xA0"), "an ActualText the glyphs do not need: «", a, "»");
@@ -690,12 +548,11 @@ TEST_CASE("a glyph shown for two different texts gets ActualText where ToUnicode
 
     // The control: without the span, the same glyphs read as a plain space.
     const std::string stripped = dir / "stripped.pdf";
-    auto strip = test::run_command({python, "-c", strip_actual_text_py, pdf, stripped});
-    REQUIRE_MESSAGE(strip.exit_code == 0, strip.err);
-    nlohmann::json control = probe(stripped);
-    INFO(control.dump());
-    CHECK(control["actual"].empty());
-    CHECK(blocks_of(control) == std::vector<std::string>{"Take 10 mg daily"});
+    pdfua::strip_actual_text(pdf, stripped);
+    pdfua::Content control = probe(stripped);
+    INFO("control: blocks ", list(control.blocks), ", ActualText ", list(control.actual_texts));
+    CHECK(control.actual_texts.empty());
+    CHECK(control.blocks == std::vector<std::string>{"Take 10 mg daily"});
     CHECK_FALSE(contains(pdftotext(stripped), "\xC2\xA0"));
 }
 
@@ -716,15 +573,15 @@ TEST_CASE("an SVG logo is a vector form, not a raster picture, and draws in its 
     CHECK_MESSAGE(r.err.empty(), r.err);
     check_qpdf_clean(pdf);
 
-    nlohmann::json j = probe(pdf);
-    INFO(j["xobjects"].dump());
+    pdfua::Content j = probe(pdf);
+    INFO(j.xobjects.size(), " XObject(s)");
     CHECK(count_xobjects(j, "/Image") == 0);
     CHECK(count_xobjects(j, "/Form") >= 1);
     // The form at the page's top level holds the SVG at its natural size: 40 × 40 px at 0.75 pt.
     bool natural_form = false;
-    for (const auto& x : j["xobjects"]) {
-        if (x["subtype"] == "/Form" && x["depth"] == 0) {
-            auto bb = x["bbox"].get<std::vector<double>>();
+    for (const auto& x : j.xobjects) {
+        if (x.subtype == "/Form" && x.depth == 0) {
+            const auto& bb = x.bbox;
             natural_form = natural_form || (bb.size() == 4 && std::abs(bb[2] - bb[0] - 30) < 0.01 && std::abs(bb[3] - bb[1] - 30) < 0.01);
         }
     }
@@ -794,21 +651,20 @@ TEST_CASE("a CID-keyed CFF font is embedded as a subset CIDFontType0 with FontFi
     CHECK(fonts[0].uni == "yes");
     CHECK(subset_tagged(fonts[0].name));
 
-    nlohmann::json j = probe(pdf);
-    INFO(j["fonts"].dump());
-    REQUIRE(j["fonts"].size() == 1);
-    const nlohmann::json& font = j["fonts"][0];
-    CHECK(font["subtype"] == "/Type0");
-    CHECK(font["descendant"] == "/CIDFontType0");
-    CHECK(font["to_unicode"] == true);
-    CHECK(font["files"].size() == 1);
+    pdfua::Content j = probe(pdf);
+    REQUIRE(j.fonts.size() == 1);
+    const pdfua::Content::FontInfo& font = j.fonts[0];
+    CHECK(font.subtype == "/Type0");
+    CHECK(font.descendant == "/CIDFontType0");
+    CHECK(font.to_unicode);
+    CHECK(font.files.size() == 1);
     // The bare CFF table, not the OpenType file around it: a subset renumbers glyphs but keeps
     // their CIDs, and poppler looks a CID up as a glyph index in an OpenType font (it draws
     // nothing), while it maps CIDs through the charset of a bare CIDFontType0C font.
-    CHECK(font["files"].value("/FontFile3", "(none)") == "/CIDFontType0C");
+    CHECK((font.files.count("/FontFile3") ? font.files.at("/FontFile3").value_or("(no /Subtype)") : "(none)") == "/CIDFontType0C");
 
     CHECK(test::normalize_space(pdftotext(pdf)) == cjk_text);
-    CHECK(blocks_of(j) == std::vector<std::string>{cjk_text});
+    CHECK(j.blocks == std::vector<std::string>{cjk_text});
 
     // The codes shown are the glyphs' CIDs in the font (the subset renumbers glyphs, not CIDs).
     hb_blob_t* cff = hb_face_reference_table(f.face, HB_TAG('C', 'F', 'F', ' '));
@@ -822,9 +678,13 @@ TEST_CASE("a CID-keyed CFF font is embedded as a subset CIDFontType0 with FontFi
         REQUIRE(g.id < cids->size());
         expected.push_back((*cids)[g.id]);
     }
-    auto codes = j["codes"].get<std::vector<std::uint32_t>>();
-    INFO("codes ", j["codes"].dump(), ", CIDs ", nlohmann::json(expected).dump());
-    CHECK(codes == expected);
+    CHECK(j.codes == expected);
+
+    // The CFF program's advances (FreeType reads CIDs through the charset) agree with /W, and no
+    // code shows .notdef or a glyph the subset lacks.
+    pdfua::Report ua = pdfua::check_file(pdf);
+    CHECK_MESSAGE(ua.passed(), pdfua::format(ua, true));
+    CHECK(ua.find("font-widths")->detail.rfind("4 widths agree", 0) == 0);
 }
 
 TEST_CASE("a CFF font's glyphs draw as the font's own in poppler, MuPDF and Ghostscript") {

@@ -6,6 +6,8 @@
 #include "content/parse_content.hpp"
 
 #include "helpers.hpp"
+#include "pdfua/pdfua.hpp"
+#include "pdfua/probe.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
 
@@ -13,7 +15,6 @@
 #include <doctest/doctest.h>
 #include <hb-ot.h>
 #include <hb.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -33,7 +34,6 @@ using test::pdffonts;
 using test::split_lines;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
-const std::string python = "/usr/bin/python3";               // the one with python3-pikepdf
 const std::string shipped_content = "content/language-assistance.md";
 const std::string shipped_layout = "layouts/letter.toml";
 const std::string phone = "(555) 014-2368";
@@ -289,93 +289,23 @@ std::string ltr_text(const Line& l) {
     return s;
 }
 
-// ---- pikepdf ---------------------------------------------------------------------------------
+// ---- structure probe ----------------------------------------------------------------------
 
-// pikepdf: every P element of the structure tree in document order (depth first, children in
-// order), with its /Lang, its /ActualText, its marked-content references and the fonts (/BaseFont)
-// of the glyphs shown inside them.
-const char* const paragraphs_py = R"PY(
-import sys, json, pikepdf
-pdf = pikepdf.open(sys.argv[1])
-page_no = {p.objgen: i for i, p in enumerate(pdf.pages)}
-shown = {}
-for i, page in enumerate(pdf.pages):
-    res = page.obj.get("/Resources")
-    fonts = res.get("/Font") if res is not None else None
-    current, stack = None, []
-    for operands, op in pikepdf.parse_content_stream(page):
-        op = str(op)
-        if op == "Tf":
-            f = fonts.get(str(operands[0])) if fonts is not None else None
-            current = str(f.get("/BaseFont"))[1:] if f is not None else "(no such font)"
-        elif op == "BDC":
-            props = operands[1]
-            ok = isinstance(props, pikepdf.Dictionary) and "/MCID" in props
-            stack.append(int(props.MCID) if ok else None)
-        elif op == "BMC":
-            stack.append(None)
-        elif op == "EMC":
-            if stack:
-                stack.pop()
-        elif op in ("Tj", "TJ", "'", '"'):
-            mcid = next((m for m in reversed(stack) if m is not None), None)
-            if mcid is not None:
-                shown.setdefault((i, mcid), set()).add(current)
-
-def mcrs(k, page, out):
-    if isinstance(k, pikepdf.Array):
-        for x in k:
-            mcrs(x, page, out)
-    elif isinstance(k, pikepdf.Dictionary):
-        if k.get("/Type") == pikepdf.Name.MCR:
-            pg = k.get("/Pg")
-            out.append([page_no[pg.objgen] if pg is not None else page, int(k.MCID)])
-    elif k is not None:
-        out.append([page, int(k)])
-
-out = []
-def walk(k, page):
-    if isinstance(k, pikepdf.Array):
-        for x in k:
-            walk(x, page)
-        return
-    if not isinstance(k, pikepdf.Dictionary) or k.get("/Type") in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
-        return
-    pg = k.get("/Pg")
-    if pg is not None:
-        page = page_no[pg.objgen]
-    if k.get("/S") == pikepdf.Name.P:
-        refs = []
-        for x in (k.get("/K") if isinstance(k.get("/K"), pikepdf.Array) else [k.get("/K")]):
-            if not isinstance(x, pikepdf.Dictionary) or x.get("/Type") == pikepdf.Name.MCR:
-                mcrs(x, page, refs)
-        fonts = set()
-        for p, m in refs:
-            fonts |= shown.get((p, m), set())
-        lang, actual = k.get("/Lang"), k.get("/ActualText")
-        out.append({"lang": str(lang) if lang is not None else None,
-                    "actual": str(actual) if actual is not None else None,
-                    "mcids": refs, "fonts": sorted(fonts)})
-    walk(k.get("/K"), page)
-
-walk(pdf.Root.StructTreeRoot.get("/K"), 0)
-print(json.dumps(out))
-)PY";
-
-nlohmann::json paragraphs(const std::string& pdf) {
-    REQUIRE_MESSAGE(test::exists(python), python, " is missing (these checks need it with python3-pikepdf)");
-    auto r = test::run_command({python, "-c", paragraphs_py, pdf});
-    REQUIRE_MESSAGE(r.exit_code == 0, "pikepdf script failed: ", r.err);
-    nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
-    REQUIRE_MESSAGE(j.is_array(), "unexpected output: ", r.out);
-    return j;
+/// Every P element in tree order with its /Lang, /ActualText, marked content and fonts (tests/pdfua).
+std::vector<pdfua::Paragraph> paragraphs(const std::string& pdf) {
+    try {
+        return pdfua::paragraphs(pdf);
+    } catch (const std::exception& e) {
+        FAIL("cannot read ", pdf, ": ", e.what());
+    }
+    return {};
 }
 
 /// The P elements that carry a /Lang, in document order.
-std::vector<nlohmann::json> tagged_paragraphs(const nlohmann::json& all) {
-    std::vector<nlohmann::json> out;
+std::vector<pdfua::Paragraph> tagged_paragraphs(const std::vector<pdfua::Paragraph>& all) {
+    std::vector<pdfua::Paragraph> out;
     for (const auto& p : all) {
-        if (!p["lang"].is_null()) {
+        if (p.lang) {
             out.push_back(p);
         }
     }
@@ -394,16 +324,6 @@ std::string pdftotext(const std::string& pdf) {
     REQUIRE_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
     return r.out;
 }
-
-/// The checker, where CI has it: ../shared/tools beside the repository.
-std::string pdfua_lite() {
-    std::string path = std::string(HANDOUT_TEST_DIR) + "/../../shared/tools/pdfua_lite.py";
-    REQUIRE_MESSAGE(test::exists(path), "pdfua_lite.py is missing: expected at ", path);
-    REQUIRE_MESSAGE(test::exists(python), python, " is missing (pdfua_lite needs it with python3-pikepdf)");
-    return path;
-}
-
-
 
 bool subset_tagged(const std::string& name) {
     return name.size() > 7 && name[6] == '+' &&
@@ -612,32 +532,26 @@ TEST_SUITE("engine") {
 
 // ==== 2. structure ==============================================================================
 
-TEST_CASE("the language-assistance page passes pdfua_lite, and each tagline is a P with its /Lang; right-to-left ones carry their text as /ActualText") {
+TEST_CASE("the language-assistance page passes the project's PDF/UA check, and each tagline is a P with its /Lang — right-to-left ones carry their text as /ActualText") {
     const Rendered& r = shipped_pdf();
     CHECK_MESSAGE(r.run.err.empty(), r.run.err);
 
-    auto ua = test::run_command({python, pdfua_lite(), "--json", r.pdf});
-    CHECK_MESSAGE(ua.exit_code == 0, ua.out, ua.err);
-    nlohmann::json report = nlohmann::json::parse(ua.out, nullptr, false);
-    REQUIRE_MESSAGE((report.is_array() && report.size() == 1), ua.out, ua.err);
-    CHECK(report[0]["passed"] == true);
-    std::vector<std::string> failed;
-    for (const auto& c : report[0]["checks"]) {
-        if (test::lower(c["status"].get<std::string>()) == "fail") {
-            failed.push_back(c["id"].get<std::string>() + ": " + c["detail"].get<std::string>());
-        }
-    }
-    CHECK(failed == std::vector<std::string>{});
-    CHECK(report[0]["checks"].size() >= 20);  // the checks ran
+    pdfua::Report ua = pdfua::check_file(r.pdf);
+    CHECK_MESSAGE(ua.passed(), pdfua::format(ua, true));
+    CHECK(ua.failed() == std::vector<std::string>{});
+    CHECK(ua.checks.size() == pdfua::check_ids().size());  // the checks ran
+    // Every code each script's subset shows has a ToUnicode entry or sits in an ActualText span
+    // (Bengali and Devanagari clusters of several glyphs included), and the tree reads in order.
+    CHECK(ua.find("to-unicode")->status == pdfua::Status::pass);
+    CHECK(ua.find("reading-order")->status == pdfua::Status::pass);
 
-    nlohmann::json ps = paragraphs(r.pdf);
-    INFO(ps.dump());
+    std::vector<pdfua::Paragraph> ps = paragraphs(r.pdf);
     REQUIRE(!ps.empty());
-    CHECK(ps[0]["lang"].is_null());  // the introduction: the document's language (catalog /Lang)
+    CHECK_FALSE(ps[0].lang.has_value());  // the introduction: the document's language (catalog /Lang)
     auto tagged = tagged_paragraphs(ps);
     std::vector<std::string> langs, expected;
     for (const auto& p : tagged) {
-        langs.push_back(p["lang"].get<std::string>());
+        langs.push_back(*p.lang);
     }
     for (const Tagline& t : shipped_taglines()) {
         expected.push_back(t.lang);
@@ -648,13 +562,13 @@ TEST_CASE("the language-assistance page passes pdfua_lite, and each tagline is a
     for (std::size_t i = 0; i < tagged.size(); ++i) {
         const Tagline& t = shipped_taglines()[i];
         INFO(t.lang);
-        CHECK(!tagged[i]["mcids"].empty());
+        CHECK(!tagged[i].mcids.empty());
         if (t.lang == "ar" || t.lang == "fa") {
             ++rtl;
-            REQUIRE_MESSAGE(tagged[i]["actual"].is_string(), "no /ActualText on the ", t.lang, " P element");
-            CHECK(tagged[i]["actual"].get<std::string>() == t.text);
-        } else if (!tagged[i]["actual"].is_null()) {
-            CHECK(tagged[i]["actual"].get<std::string>() == t.text);  // not needed, but never wrong
+            REQUIRE_MESSAGE(tagged[i].actual_text.has_value(), "no /ActualText on the ", t.lang, " P element");
+            CHECK(*tagged[i].actual_text == t.text);
+        } else if (tagged[i].actual_text) {
+            CHECK(*tagged[i].actual_text == t.text);  // not needed, but never wrong
         }
     }
     CHECK(rtl == 2);
@@ -862,13 +776,13 @@ TEST_CASE("the taglines' scripts get embedded subset fonts with ToUnicode, and e
     auto tagged = tagged_paragraphs(paragraphs(r.pdf));
     REQUIRE(tagged.size() == shipped_taglines().size());
     for (const auto& p : tagged) {
-        const std::string lang = p["lang"].get<std::string>();
-        INFO(lang, " shows ", p["fonts"].dump());
+        const std::string lang = *p.lang;
+        INFO(lang, " shows ", doctest::StringMaker<std::vector<std::string>>::convert(p.fonts));
         std::set<std::string> used, cjk;
-        for (const auto& f : p["fonts"]) {
-            used.insert(face_name(f.get<std::string>()));
-            if (contains(f.get<std::string>(), "CJK")) {
-                cjk.insert(face_name(f.get<std::string>()));
+        for (const std::string& f : p.fonts) {
+            used.insert(face_name(f));
+            if (contains(f, "CJK")) {
+                cjk.insert(face_name(f));
             }
         }
         auto it = script_face.find(lang);

@@ -927,8 +927,9 @@ private:
     // unit before it: a one-chunk unit without right-to-left letters as the same characters in the
     // same order; any other unit (cells read line by line across, right-to-left segments that
     // poppler writes in visual order) as a run of the same characters in any order. What lies
-    // between two units may only be artifact text (running headers, footers, page numbers: each
-    // artifact character once).
+    // between two units may only be text the tree does not claim — artifacts (running headers,
+    // footers, page numbers) and untagged text, which untagged-text reports — each of its
+    // characters used once.
     void reading_order() {
         if (no_elements()) {
             not_applicable("reading-order");
@@ -945,9 +946,10 @@ private:
         std::size_t compared = 0;
         for (int page = 1; page <= static_cast<int>(m_page_text.size()); ++page) {
             std::u32string hay = visual_text(static_cast<std::size_t>(page - 1));
+            // Text the tree does not claim: artifacts, and untagged text (untagged-text's business).
             std::map<char32_t, int> artifact;
             for (const Piece& p : m_doc.pieces()) {
-                if (p.page + 1 == page && p.artifact) {
+                if (p.page + 1 == page && (p.artifact || !p.mcid || m_doc.claims(McRef{p.key, *p.mcid}).empty())) {
                     for (char32_t c : folded(p.text)) {
                         ++artifact[c];
                     }

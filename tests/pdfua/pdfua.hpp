@@ -1,6 +1,6 @@
 // tests/pdfua: the project's own PDF/UA-1 check — takes a PDF, returns one row per check (a
 // name, the ISO 14289-1 clause and Matterhorn Protocol checkpoints, pass/fail, a count of
-// offending items and the items: page, element). It covers what ../shared/tools/pdfua_lite.py
+// offending items and the items: page, element). It covers what the pdfua_lite tool kept by hand
 // checks (the same ids and semantics) and the machine-checkable Matterhorn conditions that apply
 // to what handout writes: structure integrity, tables, fonts against their programs, reading order.
 #pragma once
