@@ -556,6 +556,45 @@ TEST_CASE("a glyph shown for two different texts gets ActualText where ToUnicode
     CHECK_FALSE(contains(pdftotext(stripped), "\xC2\xA0"));
 }
 
+TEST_CASE("a glyph only ever shown after the first of its cluster still has a ToUnicode entry (10-001)") {
+    // As a Bengali vowel sign's second part: one cluster "ab" drawn as the glyphs a and b, the
+    // cluster's text on a. The b glyph is shown nowhere else, so no text of its own: it maps to
+    // the empty string, and the run reads "ab" through ToUnicode alone, with no ActualText.
+    const std::string font = test_dir + "/../fonts/NotoSans-Regular.ttf";
+    HbFont f(font, 0);
+    REQUIRE_MESSAGE(f.ok(), "cannot open ", font);
+    handout::GlyphRun run;
+    run.origin = {20, 40};
+    run.size = 12;
+    run.text = "ab";
+    for (char32_t cp : {U'a', U'b'}) {
+        handout::Glyph g;
+        g.id = f.glyph(cp);
+        g.advance = f.advance(g.id, run.size);
+        g.cluster = 0;
+        run.glyphs.push_back(g);
+    }
+    auto doc = one_paragraph(200, 80, handout::FontRef{font, 0, "Noto Sans"}, std::move(run), "en");
+    test::TempDir dir;
+    const std::string pdf = dir / "cluster.pdf";
+    render_to(doc, pdf);
+    pdfua::Report ua = pdfua::check_file(pdf);
+    CHECK_MESSAGE(ua.passed(), pdfua::format(ua, true));
+    pdfua::Content j = probe(pdf);
+    CHECK(j.actual_texts.empty());
+    CHECK(j.blocks == std::vector<std::string>{"ab"});
+    CHECK(j.codes.size() == 2);
+    pdfua::Document d(pdf);
+    REQUIRE(d.fonts().size() == 1);
+    const pdfua::Font& pf = d.fonts().begin()->second;
+    REQUIRE(j.codes.size() == 2);
+    CHECK(pf.to_unicode.count(j.codes[0]) == 1);
+    CHECK(pf.to_unicode.at(j.codes[0]) == "ab");
+    REQUIRE(pf.to_unicode.count(j.codes[1]) == 1);  // the entry 10-001 asks for
+    CHECK(pf.to_unicode.at(j.codes[1]).empty());
+    CHECK(test::normalize_space(pdftotext(pdf)) == "ab");
+}
+
 // ---- 4. SVG pictures ------------------------------------------------------------------------
 
 TEST_CASE("an SVG logo is a vector form, not a raster picture, and draws in its colours") {
