@@ -12,5 +12,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libqpdf-dev qpdf libmd4c-dev libtomlplusplus-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
   libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev libjpeg-dev libdeflate-dev \
   fonts-noto-core fonts-noto-cjk \
-  doctest-dev libpoppler-glib-dev poppler-utils python3-pikepdf mupdf-tools ghostscript \
+  doctest-dev libpoppler-glib-dev poppler-utils mupdf-tools ghostscript \
   >/dev/null
