@@ -1,6 +1,7 @@
 #include "render/pdf/pdf_fonts.hpp"
 
 #include "render/pdf/cff_charset.hpp"
+#include "render/pdf/overloaded.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <glib.h>
@@ -94,27 +95,35 @@ std::vector<FontUse> collect_font_uses(const Pages& doc) {
         std::vector<bool> has_text;
     };
     std::vector<Flat> flat(doc.fonts.size());
-    for (const auto& page : doc.pages) {
-        for (const auto& item : page.items) {
-            if (const auto* run = std::get_if<GlyphRun>(&item.v)) {
-                Flat& f = flat[run->font];
-                for (std::size_t i = 0; i < run->glyphs.size(); ++i) {
-                    std::uint32_t id = run->glyphs[i].id;
-                    if (id >= f.used.size()) {
-                        f.used.resize(id + 1);
-                        f.text.resize(id + 1);
-                        f.has_text.resize(id + 1);
-                    }
-                    f.used[id] = true;
-                    if (!f.has_text[id]) {
-                        std::string text = glyph_text(*run, i);
-                        if (!text.empty()) {
-                            f.text[id] = std::move(text);
-                            f.has_text[id] = true;
-                        }
-                    }
+    auto add_run = [&](const GlyphRun& run) {
+        Flat& f = flat[run.font];
+        for (std::size_t i = 0; i < run.glyphs.size(); ++i) {
+            std::uint32_t id = run.glyphs[i].id;
+            if (id >= f.used.size()) {
+                f.used.resize(id + 1);
+                f.text.resize(id + 1);
+                f.has_text.resize(id + 1);
+            }
+            f.used[id] = true;
+            if (!f.has_text[id]) {
+                std::string text = glyph_text(run, i);
+                if (!text.empty()) {
+                    f.text[id] = std::move(text);
+                    f.has_text[id] = true;
                 }
             }
+        }
+    };
+    for (const auto& page : doc.pages) {
+        for (const auto& item : page.items) {
+            std::visit(overloaded{
+                           [&](const GlyphRun& run) { add_run(run); },
+                           [](const Rule&) {},     // no glyphs
+                           [](const Box&) {},      // no glyphs
+                           [](const Picture&) {},  // an SVG's text is in its own form's fonts
+                           [](const Link&) {},     // an area over glyphs drawn by runs
+                       },
+                       item.v);
         }
     }
     std::vector<FontUse> uses(doc.fonts.size());
@@ -144,6 +153,8 @@ namespace {
 
 using FacePtr = PdfCache::Impl::FacePtr;
 using BlobPtr = PdfCache::Impl::BlobPtr;
+using SubsetInputPtr = CPtr<hb_subset_input_t, hb_subset_input_destroy>;
+using SubsetPlanPtr = CPtr<hb_subset_plan_t, hb_subset_plan_destroy>;
 
 /// Tables a PDF's font does not need: layout (the glyphs are shaped already), hinting,
 /// vertical metrics, and cmap/name/post (a PDF finds glyphs by code, not by character).
@@ -172,15 +183,14 @@ std::shared_ptr<hb_face_t> prepared_face(const FontRef& ref) {
         // First without what no subset keeps (hinting, layout tables), glyph ids unchanged: the
         // prepared face is then a third of the size.
         FacePtr lean;
-        if (hb_subset_input_t* in = hb_subset_input_create_or_fail()) {
-            hb_set_invert(hb_subset_input_glyph_set(in));  // every glyph
-            hb_set_invert(hb_subset_input_unicode_set(in));
-            hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-            add_dropped_tables(in, true);  // the cmap stays: a subset's OS/2 is computed from it
-            lean.reset(hb_subset_or_fail(plain.get(), in));
-            hb_subset_input_destroy(in);
+        if (SubsetInputPtr in{hb_subset_input_create_or_fail()}) {
+            hb_set_invert(hb_subset_input_glyph_set(in.get()));  // every glyph
+            hb_set_invert(hb_subset_input_unicode_set(in.get()));
+            hb_subset_input_set_flags(in.get(), HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+            add_dropped_tables(in.get(), true);  // the cmap stays: a subset's OS/2 is computed from it
+            lean.reset(hb_subset_or_fail(plain.get(), in.get()));
         }
-        it = faces.emplace(key, std::shared_ptr<hb_face_t>(hb_subset_preprocess(lean ? lean.get() : plain.get()), hb_face_destroy)).first;
+        it = faces.emplace(key, std::shared_ptr<hb_face_t>(FacePtr(hb_subset_preprocess(lean ? lean.get() : plain.get())))).first;
     }
     return it->second;
 }
@@ -189,29 +199,30 @@ std::shared_ptr<hb_face_t> prepared_face(const FontRef& ref) {
 /// tables dropped; glyph ids renumbered, codes by the subset's glyph index or, for a CID-keyed
 /// CFF font, by its CID.
 std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::set<std::uint32_t>& gids) {
-    hb_subset_input_t* in = hb_subset_input_create_or_fail();
-    if (in == nullptr) {
+    SubsetPlanPtr plan;
+    {
+        SubsetInputPtr in(hb_subset_input_create_or_fail());
+        if (!in) {
+            return nullptr;
+        }
+        hb_set_t* glyphs = hb_subset_input_glyph_set(in.get());
+        hb_set_add(glyphs, 0);
+        for (auto g : gids) {
+            hb_set_add(glyphs, g);
+        }
+        hb_subset_input_set_flags(in.get(), HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+        add_dropped_tables(in.get());
+        plan.reset(hb_subset_plan_create_or_fail(face, in.get()));
+    }
+    if (!plan) {
         return nullptr;
     }
-    hb_set_t* glyphs = hb_subset_input_glyph_set(in);
-    hb_set_add(glyphs, 0);
-    for (auto g : gids) {
-        hb_set_add(glyphs, g);
-    }
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    add_dropped_tables(in);
-    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face, in);
-    hb_subset_input_destroy(in);
-    if (plan == nullptr) {
-        return nullptr;
-    }
-    FacePtr sub(hb_subset_plan_execute_or_fail(plan));
+    FacePtr sub(hb_subset_plan_execute_or_fail(plan.get()));
     if (!sub) {
-        hb_subset_plan_destroy(plan);
         return nullptr;
     }
     auto out = std::make_shared<PdfCache::Impl::Subset>();
-    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
     BlobPtr cff(hb_face_reference_table(sub.get(), HB_TAG('C', 'F', 'F', ' ')));
     unsigned cff_len = 0;
     const char* cff_data = hb_blob_get_data(cff.get(), &cff_len);
@@ -219,12 +230,11 @@ std::shared_ptr<PdfCache::Impl::Subset> make_subset(hb_face_t* face, const std::
     for (auto g : gids) {
         std::uint32_t n = hb_map_get(old_to_new, g);
         if (n == HB_MAP_VALUE_INVALID) {
-            hb_subset_plan_destroy(plan);
             return nullptr;
         }
         out->code[g] = cids && n < cids->size() ? (*cids)[n] : n;
     }
-    hb_subset_plan_destroy(plan);
+    plan.reset();
     // A CID-keyed CFF font goes in bare (CIDFontType0C): every reader maps CIDs through its
     // charset then (poppler does not for one inside OpenType). Others go in whole.
     out->bare_cff = cids.has_value();
