@@ -173,10 +173,9 @@ private:
         if (uri) {
             m_poppler.reset(poppler_document_new_from_file(uri.get(), nullptr, &error));
         }
+        CPtr<GError, g_error_free> owned_error(error);
         if (!m_poppler) {
-            std::string why = error != nullptr ? error->message : "cannot open";
-            g_clear_error(&error);
-            throw Unreadable("poppler: " + why);
+            throw Unreadable("poppler: " + std::string(owned_error ? owned_error->message : "cannot open"));
         }
         for (int i = 0; i < poppler_document_get_n_pages(m_poppler.get()); ++i) {
             PopplerPagePtr page(poppler_document_get_page(m_poppler.get(), i));
@@ -186,8 +185,8 @@ private:
             guint n = 0;
             std::vector<PopplerRectangle> boxes;
             if (page && poppler_page_get_text_layout(page.get(), &rects, &n)) {
-                boxes.assign(rects, rects + n);
-                g_free(rects);
+                CPtr<PopplerRectangle, g_free> owned(rects);
+                boxes.assign(owned.get(), owned.get() + n);
             }
             m_page_rects.push_back(std::move(boxes));
         }
