@@ -217,6 +217,22 @@ std::size_t count_pngs(const std::string& dir, const std::string& prefix) {
 
 TEST_SUITE("engine") {
 
+TEST_CASE("the cases are every shipped content file, so every sample is held to the checks below") {
+    std::vector<std::string> listed, shipped;
+    for (const Case& c : cases()) {
+        if (std::find(listed.begin(), listed.end(), c.content) == listed.end()) {
+            listed.push_back(c.content);
+        }
+    }
+    for (const std::string& f : test::list_files("content")) {
+        if (f.size() > 3 && f.compare(f.size() - 3, 3, ".md") == 0 && f.find('/') == std::string::npos) {
+            shipped.push_back("content/" + f);
+        }
+    }
+    std::sort(listed.begin(), listed.end());
+    CHECK(listed == shipped);
+}
+
 TEST_CASE("every content × layout renders with both engines, without a message") {
     REQUIRE(rendered().size() == 15);
     for (const Rendered& r : rendered()) {
