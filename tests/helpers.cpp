@@ -7,6 +7,8 @@
 #include <poppler.h>
 
 #include <spawn.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -218,6 +220,85 @@ ChildEnd wait_child(int pid, bool poll) {
         end.signal = WTERMSIG(status);
     }
     return end;
+}
+
+namespace {
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
+    for (char c : bytes) {
+        h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+    return (h ^ 0xFF) * 1099511628211ULL;  // a separator, so "ab"+"c" differs from "a"+"bc"
+}
+
+/// What every render may read and a build may change: computed once per test process.
+std::uint64_t inputs_stamp() {
+    static const std::uint64_t stamp = [] {
+        std::uint64_t h = 1469598103934665603ULL;
+        struct stat st {};
+        if (::stat(HANDOUT_BINARY, &st) == 0) {
+            h = fnv1a(h, std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+        }
+        std::vector<std::string> files;
+        for (const char* dir : {"content", "layouts", "kinds", "fonts", "samples"}) {
+            std::error_code ec;
+            for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+                std::string ext = it->path().extension().string();
+                if (it->is_regular_file(ec) && ext != ".pdf" && ext != ".png" && ext != ".ttf" && ext != ".otf") {
+                    files.push_back(it->path().string());
+                }
+            }
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) {
+            h = fnv1a(fnv1a(h, f), read_file(f));
+        }
+        return h;
+    }();
+    return stamp;
+}
+
+}  // namespace
+
+SharedRender render_shared(const std::vector<std::string>& args, const EnvChanges& changes) {
+    std::uint64_t h = inputs_stamp();
+    for (const auto& a : args) {
+        h = fnv1a(h, a);
+    }
+    for (const auto& c : changes) {
+        h = fnv1a(h, "env " + c);
+    }
+    const std::string dir = std::filesystem::path(HANDOUT_BINARY).parent_path().string() + "/test-renders";
+    std::filesystem::create_directories(dir);
+    char name[32];
+    std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(h));
+    SharedRender out;
+    out.path = dir + "/" + name + ".out";
+    const std::string run_file = dir + "/" + name + ".run";
+    int lock = ::open((dir + "/.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE_MESSAGE(lock >= 0, "cannot open the render lock in ", dir);
+    ::flock(lock, LOCK_EX);
+    std::string kept = read_file(run_file);
+    if (!kept.empty() && exists(out.path)) {
+        // "<exit code>\n<stderr>"
+        std::size_t nl = kept.find('\n');
+        out.run.exit_code = std::atoi(kept.substr(0, nl).c_str());
+        out.run.err = nl == std::string::npos ? "" : kept.substr(nl + 1);
+    } else {
+        std::vector<std::string> real = args;
+        for (auto& a : real) {
+            if (a == "{out}") {
+                a = out.path;
+            }
+        }
+        out.run = run_cli_env(real, changes);
+        if (out.run.exit_code == 0) {  // a failed render is not kept: the next process tries again
+            write_file(run_file, std::to_string(out.run.exit_code) + "\n" + out.run.err);
+        }
+    }
+    ::flock(lock, LOCK_UN);
+    ::close(lock);
+    return out;
 }
 
 RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& changes) {

@@ -97,6 +97,19 @@ std::vector<std::string> child_environment(const EnvChanges& changes);
 /// run_cli with a changed environment.
 RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& changes);
 
+/// A render shared by every test process of one build: `handout ARGS` with "{out}" in `args`
+/// standing for the output path. The first process to ask renders (under a lock, so two test
+/// processes run side by side by ctest -j never render the same thing twice) into
+/// BUILD/test-renders/; later ones reuse the file and the run's exit code and stderr. The key is
+/// the arguments, the environment changes, the binary (size and time) and every file under
+/// content/, layouts/, kinds/, fonts/ and samples/ that a render may read — so an edit to any of
+/// them, or a rebuild, renders again.
+struct SharedRender {
+    RunResult run;       ///< exit code and stderr of the render (stdout is not kept)
+    std::string path;    ///< the output file
+};
+SharedRender render_shared(const std::vector<std::string>& args, const EnvChanges& changes = {});
+
 /// Starts the built `handout` binary with `args` and a changed environment, without waiting;
 /// stdin is /dev/null, stdout and stderr go to the given files. Returns the child's pid, or -1.
 int spawn_cli(const std::vector<std::string>& args, const EnvChanges& changes, const std::string& out_path,

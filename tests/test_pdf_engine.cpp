@@ -82,16 +82,15 @@ struct Rendered {
     test::RunResult run, cairo_run;
 };
 
-/// Every case rendered once per test run by both engines, into one temp folder.
+/// Every case rendered by both engines once per build and inputs, shared by the test processes
+/// (test::render_shared). The files are read-only to the tests: a case that changes one copies it.
 const std::vector<Rendered>& rendered() {
-    static test::TempDir dir;
     static const std::vector<Rendered> all = [] {
         std::vector<Rendered> v;
         for (const Case& c : cases()) {
-            Rendered r{c, dir / (c.slug() + ".pdf"), dir / (c.slug() + "-cairo.pdf"), {}, {}};
-            r.run = test::run_cli_env(render_args(c, r.pdf, ""), {epoch});
-            r.cairo_run = test::run_cli_env(render_args(c, r.cairo, "cairo"), {epoch});
-            v.push_back(std::move(r));
+            auto pdf = test::render_shared(render_args(c, "{out}", ""), {epoch});
+            auto cairo = test::render_shared(render_args(c, "{out}", "cairo"), {epoch});
+            v.push_back(Rendered{c, pdf.path, cairo.path, pdf.run, cairo.run});
         }
         return v;
     }();

@@ -192,14 +192,12 @@ struct Rendered {
     std::string pdf;
 };
 
-/// content/language-assistance.md × layouts/letter.toml, default engine, once per test run.
+/// content/language-assistance.md × layouts/letter.toml, default engine, once per build and
+/// inputs (shared by the test processes; read-only to the tests).
 const Rendered& shipped_pdf() {
-    static test::TempDir dir;
     static const Rendered r = [] {
-        Rendered x;
-        x.pdf = dir / "language-assistance-letter.pdf";
-        x.run = test::run_cli_env({"render", shipped_content, "-l", shipped_layout, "-o", x.pdf}, {epoch});
-        return x;
+        auto shared = test::render_shared({"render", shipped_content, "-l", shipped_layout, "-o", "{out}"}, {epoch});
+        return Rendered{shared.run, shared.path};
     }();
     REQUIRE_MESSAGE((r.run.exit_code == 0 && test::exists(r.pdf)), "render failed (exit ", r.run.exit_code, "): ", r.run.err);
     return r;
