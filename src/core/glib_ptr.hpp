@@ -12,7 +12,10 @@ namespace handout {
 template <typename T>
 using GObjectPtr = CPtr<T, g_object_unref>;
 using GErrorPtr = CPtr<GError, g_error_free>;
-using GCharPtr = CPtr<gchar, g_free>;
+/// Memory from g_malloc (strings, arrays a GLib-based API hands over), released with g_free.
+template <typename T>
+using GMallocPtr = CPtr<T, g_free>;
+using GCharPtr = GMallocPtr<gchar>;
 using GChecksumPtr = CPtr<GChecksum, g_checksum_free>;
 
 }  // namespace handout

@@ -1,6 +1,7 @@
 #include "pdfua/pdfua.hpp"
 
-#include "../../src/core/c_ptr.hpp"
+#include "core/ft_ptr.hpp"
+#include "core/glib_ptr.hpp"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -20,6 +21,12 @@ namespace pdfua {
 namespace {
 
 using handout::CPtr;
+using handout::FtFacePtr;
+using handout::FtLibraryPtr;
+using handout::GCharPtr;
+using handout::GErrorPtr;
+using handout::GMallocPtr;
+using handout::GObjectPtr;
 
 struct Row {
     const char* id;
@@ -84,11 +91,8 @@ std::string hex_code(std::uint32_t c) {
     return buf;
 }
 
-using PopplerDocPtr = CPtr<PopplerDocument, g_object_unref>;
-using PopplerPagePtr = CPtr<PopplerPage, g_object_unref>;
-using GCharPtr = CPtr<char, g_free>;
-using FtLibraryPtr = CPtr<FT_LibraryRec_, FT_Done_FreeType>;
-using FtFacePtr = CPtr<FT_FaceRec_, FT_Done_Face>;
+using PopplerDocPtr = GObjectPtr<PopplerDocument>;
+using PopplerPagePtr = GObjectPtr<PopplerPage>;
 
 bool is_space(char32_t c) {
     return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
@@ -173,7 +177,7 @@ private:
         if (uri) {
             m_poppler.reset(poppler_document_new_from_file(uri.get(), nullptr, &error));
         }
-        CPtr<GError, g_error_free> owned_error(error);
+        GErrorPtr owned_error(error);
         if (!m_poppler) {
             throw Unreadable("poppler: " + std::string(owned_error ? owned_error->message : "cannot open"));
         }
@@ -185,7 +189,7 @@ private:
             guint n = 0;
             std::vector<PopplerRectangle> boxes;
             if (page && poppler_page_get_text_layout(page.get(), &rects, &n)) {
-                CPtr<PopplerRectangle, g_free> owned(rects);
+                GMallocPtr<PopplerRectangle> owned(rects);
                 boxes.assign(owned.get(), owned.get() + n);
             }
             m_page_rects.push_back(std::move(boxes));

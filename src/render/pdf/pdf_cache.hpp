@@ -2,7 +2,7 @@
 // recent font subsets, decoded pictures. Internal to render/pdf.
 #pragma once
 
-#include "core/c_ptr.hpp"
+#include "core/hb_ptr.hpp"
 #include "core/svg_store.hpp"
 #include "pages/pages.hpp"
 #include "render/pdf/render_pdf.hpp"
@@ -19,9 +19,8 @@
 namespace handout {
 
 struct PdfCache::Impl {
-    using BlobPtr = CPtr<hb_blob_t, hb_blob_destroy>;
-    using FacePtr = CPtr<hb_face_t, hb_face_destroy>;
-    using HbFontPtr = CPtr<hb_font_t, hb_font_destroy>;
+    using BlobPtr = HbBlobPtr;
+    using FacePtr = HbFacePtr;
 
     struct Face {
         BlobPtr blob;

@@ -153,8 +153,8 @@ namespace {
 
 using FacePtr = PdfCache::Impl::FacePtr;
 using BlobPtr = PdfCache::Impl::BlobPtr;
-using SubsetInputPtr = CPtr<hb_subset_input_t, hb_subset_input_destroy>;
-using SubsetPlanPtr = CPtr<hb_subset_plan_t, hb_subset_plan_destroy>;
+using SubsetInputPtr = HbSubsetInputPtr;
+using SubsetPlanPtr = HbSubsetPlanPtr;
 
 /// Tables a PDF's font does not need: layout (the glyphs are shaped already), hinting,
 /// vertical metrics, and cmap/name/post (a PDF finds glyphs by code, not by character).

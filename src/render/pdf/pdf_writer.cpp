@@ -1,6 +1,6 @@
 #include "render/pdf/pdf_writer.hpp"
 
-#include "core/c_ptr.hpp"
+#include "core/glib_ptr.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <glib.h>
@@ -148,7 +148,7 @@ std::string write_pdf(QPDF& pdf, QPDFObjectHandle root, QPDFObjectHandle info) {
            "\nendstream\nendobj\n";
 
     // The file ID: MD5 of everything so far (the same bytes give the same ID).
-    CPtr<gchar, g_free> md5(g_compute_checksum_for_data(G_CHECKSUM_MD5, reinterpret_cast<const guchar*>(out.data()), out.size()));
+    GCharPtr md5(g_compute_checksum_for_data(G_CHECKSUM_MD5, reinterpret_cast<const guchar*>(out.data()), out.size()));
     std::string id = md5.get();
 
     xref[static_cast<std::size_t>(xref_id)] = {1, out.size(), 0};
