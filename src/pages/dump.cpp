@@ -1,5 +1,7 @@
 #include "pages/pages.hpp"
 
+#include "pages/overloaded.hpp"
+
 #include <charconv>
 
 namespace handout {
@@ -40,6 +42,10 @@ std::string num(double v) {
     return s;
 }
 
+std::string rect_text(const Rect& r) {
+    return num(r.x) + "," + num(r.y) + " " + num(r.w) + "x" + num(r.h);
+}
+
 std::string owner(const Item& item, const Pages& pages) {
     if (item.node < 0) {
         static constexpr const char* kinds[] = {"artifact", "artifact:header", "artifact:footer",
@@ -74,26 +80,25 @@ std::string dump_pages(const Pages& pages) {
         const auto& page = pages.pages[p];
         out += "page " + std::to_string(p + 1) + " " + num(page.width) + "x" + num(page.height) + "\n";
         for (const auto& item : page.items) {
-            std::visit(
-                [&](const auto& x) {
-                    using T = std::decay_t<decltype(x)>;
-                    if constexpr (std::is_same_v<T, GlyphRun>) {
-                        out += "  text " + owner(item, pages) + " at " + num(x.origin.x) + "," + num(x.origin.y) +
+            const std::string who = owner(item, pages);
+            out += std::visit(
+                Overloaded{
+                    [&](const GlyphRun& x) {
+                        return "  text " + who + " at " + num(x.origin.x) + "," + num(x.origin.y) +
                                " font=" + std::to_string(x.font) + " size=" + num(x.size) + " \"" + x.text + "\"\n";
-                    } else if constexpr (std::is_same_v<T, Rule>) {
-                        out += "  rule " + owner(item, pages) + " " + num(x.from.x) + "," + num(x.from.y) + " -> " +
-                               num(x.to.x) + "," + num(x.to.y) + " w=" + num(x.width) + "\n";
-                    } else if constexpr (std::is_same_v<T, Box>) {
-                        out += "  box " + owner(item, pages) + " " + num(x.rect.x) + "," + num(x.rect.y) + " " +
-                               num(x.rect.w) + "x" + num(x.rect.h) + (x.filled ? " filled" : "") +
+                    },
+                    [&](const Rule& x) {
+                        return "  rule " + who + " " + num(x.from.x) + "," + num(x.from.y) + " -> " + num(x.to.x) +
+                               "," + num(x.to.y) + " w=" + num(x.width) + "\n";
+                    },
+                    [&](const Box& x) {
+                        return "  box " + who + " " + rect_text(x.rect) + (x.filled ? " filled" : "") +
                                (x.stroke_width > 0 ? " stroked" : "") + "\n";
-                    } else if constexpr (std::is_same_v<T, Picture>) {
-                        out += "  image " + owner(item, pages) + " " + num(x.rect.x) + "," + num(x.rect.y) + " " +
-                               num(x.rect.w) + "x" + num(x.rect.h) + " #" + std::to_string(x.image) + "\n";
-                    } else if constexpr (std::is_same_v<T, Link>) {
-                        out += "  link " + owner(item, pages) + " " + num(x.rect.x) + "," + num(x.rect.y) + " " +
-                               num(x.rect.w) + "x" + num(x.rect.h) + " " + x.uri + "\n";
-                    }
+                    },
+                    [&](const Picture& x) {
+                        return "  image " + who + " " + rect_text(x.rect) + " #" + std::to_string(x.image) + "\n";
+                    },
+                    [&](const Link& x) { return "  link " + who + " " + rect_text(x.rect) + " " + x.uri + "\n"; },
                 },
                 item.v);
         }

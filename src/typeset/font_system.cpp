@@ -1,5 +1,9 @@
 #include "typeset/font_system.hpp"
 
+#include "core/cairo_ptr.hpp"
+#include "core/fc_ptr.hpp"
+#include "core/glib_ptr.hpp"
+
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
@@ -24,6 +28,25 @@ std::string xml_text(const std::string& s) {
 
 }  // namespace
 
+// Members are destroyed bottom-up: fonts and character sets before the context, the font map
+// and the configuration they came from.
+struct FontSystem::Handles {
+    FcConfigPtr config;
+    GObjectPtr<PangoFontMap> font_map;
+    GObjectPtr<PangoContext> context;
+    std::vector<GObjectPtr<PangoFont>> held_fonts;  ///< a reference on each key of `ids`
+    std::map<PangoFont*, std::uint32_t> ids;
+    std::map<std::string, FcCharSetPtr> charsets;  ///< union of a family's faces
+};
+
+FontSystem::FontSystem() : m_handles(std::make_unique<Handles>()) {}
+
+FontSystem::~FontSystem() = default;
+
+PangoContext* FontSystem::context() const {
+    return m_handles->context.get();
+}
+
 Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_dir, const std::vector<PackagedFont>& packaged) {
     Result<std::unique_ptr<FontSystem>> r;
     std::error_code ec;
@@ -34,7 +57,8 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
     }
     std::unique_ptr<FontSystem> fs(new FontSystem());
     // A configuration of our own with no system folders: the same fonts on every machine.
-    fs->m_config = FcConfigCreate();
+    Handles& h = *fs->m_handles;
+    h.config.reset(FcConfigCreate());
     std::string abs = std::filesystem::absolute(fonts_dir).lexically_normal().string();
     // Fonts from Debian packages: their folders, with every file but the
     // listed ones rejected. Their caches come from the system's cache folder, which the
@@ -71,52 +95,32 @@ Result<std::unique_ptr<FontSystem>> FontSystem::create(const std::string& fonts_
     std::string xml = "<?xml version=\"1.0\"?><fontconfig>" + dirs + select +
                       "<cachedir prefix=\"xdg\">handout-fontconfig</cachedir>"
                       "<cachedir>/tmp/handout-fontconfig</cachedir><cachedir>/var/cache/fontconfig</cachedir></fontconfig>";
-    if (FcConfigParseAndLoadFromMemory(fs->m_config, reinterpret_cast<const FcChar8*>(xml.c_str()), FcTrue) == FcFalse ||
-        FcConfigBuildFonts(fs->m_config) == FcFalse) {
+    if (FcConfigParseAndLoadFromMemory(h.config.get(), reinterpret_cast<const FcChar8*>(xml.c_str()), FcTrue) == FcFalse ||
+        FcConfigBuildFonts(h.config.get()) == FcFalse) {
         r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read the fonts in `" + abs + "`", {}});
         return r;
     }
     // Pango 1.50's first font map calls FcInit() on the system configuration (slow, and it may
     // see other fonts) unless a current configuration exists; ours is a safe one to be current.
-    FcConfigSetCurrent(fs->m_config);  // takes its own reference
-    fs->m_font_map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fs->m_font_map), fs->m_config);  // takes its own reference
-    fs->m_context = pango_font_map_create_context(fs->m_font_map);
-    pango_cairo_context_set_resolution(fs->m_context, 72.0);
-    cairo_font_options_t* opts = cairo_font_options_create();
-    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(opts, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(fs->m_context, opts);  // copies the options
-    cairo_font_options_destroy(opts);
-    pango_context_set_round_glyph_positions(fs->m_context, FALSE);
+    FcConfigSetCurrent(h.config.get());  // takes its own reference
+    h.font_map.reset(pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT));
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(h.font_map.get()), h.config.get());  // takes its own reference
+    h.context.reset(pango_font_map_create_context(h.font_map.get()));
+    pango_cairo_context_set_resolution(h.context.get(), 72.0);
+    CairoFontOptionsPtr options(cairo_font_options_create());
+    cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(h.context.get(), options.get());  // copies the options
+    pango_context_set_round_glyph_positions(h.context.get(), FALSE);
     r.value = std::move(fs);
     return r;
 }
 
-FontSystem::~FontSystem() {
-    for (auto& [_, cs] : m_charsets) {
-        if (cs != nullptr) {
-            FcCharSetDestroy(cs);
-        }
-    }
-    for (auto& [font, _] : m_ids) {
-        g_object_unref(font);
-    }
-    if (m_context != nullptr) {
-        g_object_unref(m_context);
-    }
-    if (m_font_map != nullptr) {
-        g_object_unref(m_font_map);
-    }
-    if (m_config != nullptr) {
-        FcConfigDestroy(m_config);
-    }
-}
-
 std::uint32_t FontSystem::font_id(PangoFont* font) {
-    auto it = m_ids.find(font);
-    if (it != m_ids.end()) {
+    Handles& h = *m_handles;
+    auto it = h.ids.find(font);
+    if (it != h.ids.end()) {
         return it->second;
     }
     FontRef ref;
@@ -139,8 +143,8 @@ std::uint32_t FontSystem::font_id(PangoFont* font) {
         m_fonts.push_back(std::move(ref));
     }
     // Our key must stay valid: hold a reference on the font.
-    g_object_ref(font);
-    m_ids.emplace(font, id);
+    h.held_fonts.emplace_back(PANGO_FONT(g_object_ref(font)));
+    h.ids.emplace(font, id);
     return id;
 }
 
@@ -150,17 +154,18 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
     if (it != m_metrics.end()) {
         return it->second;
     }
-    PangoFontDescription* desc = pango_font_description_new();
-    pango_font_description_set_family(desc, family.c_str());
-    pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
-    pango_font_description_set_weight(desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(desc, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    CPtr<PangoFontDescription, pango_font_description_free> desc(pango_font_description_new());
+    pango_font_description_set_family(desc.get(), family.c_str());
+    pango_font_description_set_absolute_size(desc.get(), size * PANGO_SCALE);
+    pango_font_description_set_weight(desc.get(), bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(desc.get(), italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
     // The font's own ascender and descender (hhea/OS2 via HarfBuzz): what
     // pango_context_get_metrics() reports too, without laying out its sample text.
     FontMetrics fm;
-    PangoFont* font = pango_font_map_load_font(m_font_map, m_context, desc);
+    GObjectPtr<PangoFont> font(
+        pango_font_map_load_font(m_handles->font_map.get(), m_handles->context.get(), desc.get()));
     if (font != nullptr) {
-        hb_font_t* hb = pango_font_get_hb_font(font);  // transfer none
+        hb_font_t* hb = pango_font_get_hb_font(font.get());  // transfer none
         hb_font_extents_t ext{};
         int xs = 0, ys = 0;
         hb_font_get_scale(hb, &xs, &ys);
@@ -168,25 +173,24 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
             fm.ascent = size * ext.ascender / ys;
             fm.descent = size * -ext.descender / ys;
         }
-        g_object_unref(font);
     }
     if (fm.ascent <= 0) {
-        PangoFontMetrics* m = pango_context_get_metrics(m_context, desc, nullptr);
-        fm = FontMetrics{pango_font_metrics_get_ascent(m) / double(PANGO_SCALE),
-                         pango_font_metrics_get_descent(m) / double(PANGO_SCALE)};
-        pango_font_metrics_unref(m);
+        CPtr<PangoFontMetrics, pango_font_metrics_unref> m(
+            pango_context_get_metrics(m_handles->context.get(), desc.get(), nullptr));
+        fm = FontMetrics{pango_font_metrics_get_ascent(m.get()) / double(PANGO_SCALE),
+                         pango_font_metrics_get_descent(m.get()) / double(PANGO_SCALE)};
     }
-    pango_font_description_free(desc);
     m_metrics.emplace(key, fm);
     return fm;
 }
 
 bool FontSystem::covers(const std::string& family, char32_t cp) {
-    auto it = m_charsets.find(family);
-    if (it == m_charsets.end()) {
-        FcCharSet* all = FcCharSetCreate();
+    auto& charsets = m_handles->charsets;
+    auto it = charsets.find(family);
+    if (it == charsets.end()) {
+        FcCharSetPtr all(FcCharSetCreate());
         for (FcSetName set : {FcSetSystem, FcSetApplication}) {
-            FcFontSet* fonts = FcConfigGetFonts(m_config, set);  // transfer none
+            FcFontSet* fonts = FcConfigGetFonts(m_handles->config.get(), set);  // transfer none
             for (int i = 0; fonts != nullptr && i < fonts->nfont; ++i) {
                 FcChar8* fam = nullptr;
                 FcCharSet* cs = nullptr;
@@ -195,13 +199,13 @@ bool FontSystem::covers(const std::string& family, char32_t cp) {
                     match = match || family == reinterpret_cast<const char*>(fam);
                 }
                 if (match && FcPatternGetCharSet(fonts->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch) {
-                    FcCharSetMerge(all, cs, nullptr);
+                    FcCharSetMerge(all.get(), cs, nullptr);
                 }
             }
         }
-        it = m_charsets.emplace(family, all).first;
+        it = charsets.emplace(family, std::move(all)).first;
     }
-    return FcCharSetHasChar(it->second, static_cast<FcChar32>(cp)) == FcTrue;
+    return FcCharSetHasChar(it->second.get(), static_cast<FcChar32>(cp)) == FcTrue;
 }
 
 std::string FontSystem::package_of(const std::string& family) const {
@@ -210,14 +214,14 @@ std::string FontSystem::package_of(const std::string& family) const {
 }
 
 bool FontSystem::has_family(const std::string& family) const {
-    PangoFontFamily** families = nullptr;
+    PangoFontFamily** list = nullptr;  // the array is ours, the families in it are not
     int n = 0;
-    pango_font_map_list_families(m_font_map, &families, &n);
+    pango_font_map_list_families(m_handles->font_map.get(), &list, &n);
+    CPtr<PangoFontFamily*, g_free> families(list);
     bool found = false;
     for (int i = 0; i < n && !found; ++i) {
-        found = family == pango_font_family_get_name(families[i]);
+        found = family == pango_font_family_get_name(families.get()[i]);
     }
-    g_free(families);
     return found;
 }
 

@@ -12,9 +12,6 @@
 
 typedef struct _PangoContext PangoContext;
 typedef struct _PangoFont PangoFont;
-typedef struct _PangoFontMap PangoFontMap;
-typedef struct _FcConfig FcConfig;
-typedef struct _FcCharSet FcCharSet;
 
 namespace handout {
 
@@ -39,7 +36,8 @@ public:
     FontSystem& operator=(const FontSystem&) = delete;
 
     /// The context all layout goes through: 72 dpi (1 unit = 1 pt), hinting off, unrounded positions.
-    PangoContext* context() const { return m_context; }
+    /// Owned by the font system.
+    PangoContext* context() const;
 
     /// This font system's id for a Pango font: an index into fonts(), stable for its lifetime.
     std::uint32_t font_id(PangoFont* font);
@@ -60,14 +58,13 @@ public:
     bool covers(const std::string& family, char32_t cp);
 
 private:
-    FontSystem() = default;
-    FcConfig* m_config = nullptr;
-    PangoFontMap* m_font_map = nullptr;
-    PangoContext* m_context = nullptr;
-    std::map<PangoFont*, std::uint32_t> m_ids;  ///< holds a reference on each font
+    FontSystem();
+    /// The fontconfig and Pango objects, each owned (font_system.cpp: their headers stay out of
+    /// this one, which the pipeline includes).
+    struct Handles;
+    std::unique_ptr<Handles> m_handles;
     std::vector<FontRef> m_fonts;
     std::map<std::string, FontMetrics> m_metrics;
-    std::map<std::string, FcCharSet*> m_charsets;  ///< owned: union of a family's faces
     std::map<std::string, std::string> m_packages; ///< family → Debian package (fonts/debian.toml)
 };
 

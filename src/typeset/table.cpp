@@ -1,0 +1,101 @@
+// typeset: a table — column widths from each column's narrowest and widest content, one slice
+// per row, the header row kept for repeating after a page break.
+#include "typeset/typesetter.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace handout {
+
+void Typesetter::table(const Table& t, double x, double width, int parent, Slices& out, double space_before) {
+    if (t.rows.empty()) {
+        return;
+    }
+    const double pad = m_layout.table_padding;
+    std::size_t cols = 0;
+    for (const auto& r : t.rows) {
+        cols = std::max(cols, r.size());
+    }
+    ParaStyle cell_style = body_style(m_layout.table_size);
+    cell_style.align = TextAlign::left;
+    cell_style.line_height = std::min(m_layout.line_height, 1.3);
+    // Column widths: each column's widest word is its floor; the rest of the width goes
+    // to columns in proportion to how much more they would like.
+    std::vector<double> mins(cols, 0), maxs(cols, 0);
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
+            ParaStyle s = cell_style;
+            s.bold = r == 0;
+            ParaExtent e = measure(t.rows[r][c], s);
+            mins[c] = std::max(mins[c], e.min + 2 * pad);
+            maxs[c] = std::max(maxs[c], e.max + 2 * pad);
+        }
+    }
+    double sum_min = std::accumulate(mins.begin(), mins.end(), 0.0);
+    double sum_max = std::accumulate(maxs.begin(), maxs.end(), 0.0);
+    std::vector<double> widths(cols);
+    for (std::size_t c = 0; c < cols; ++c) {
+        if (sum_max <= width) {
+            widths[c] = maxs[c] + (width - sum_max) * (maxs[c] / sum_max);
+        } else if (sum_min >= width) {
+            widths[c] = width * mins[c] / sum_min;
+        } else {
+            double want = sum_max - sum_min;
+            widths[c] = mins[c] + (width - sum_min) * ((maxs[c] - mins[c]) / (want > 0 ? want : 1));
+        }
+    }
+    int tn = node(StructType::table, parent);
+    int table_id = static_cast<int>(m_table_headers.size());
+    m_table_headers.emplace_back();
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        bool header = r == 0;
+        int tr = node(StructType::tr, tn);
+        Slice row;
+        row.space_before = header ? space_before : 0;
+        row.table = table_id;
+        row.table_header = header;
+        // As with lines: the header with the first two rows, and no last row alone on a page.
+        row.keep_with_next = header || (r == 1 && t.rows.size() > 2) || (r >= 2 && r + 2 == t.rows.size());
+        double cx = x;
+        double row_h = 0;
+        std::vector<Item> cell_items;
+        for (std::size_t c = 0; c < cols; ++c) {
+            int cell = node(header ? StructType::th : StructType::td, tr);
+            if (c < t.rows[r].size()) {
+                ParaStyle s = cell_style;
+                s.bold = header;
+                Align a = c < t.aligns.size() ? t.aligns[c] : Align::start;
+                s.align = a == Align::center ? TextAlign::center : a == Align::right ? TextAlign::right : TextAlign::left;
+                ParaBox box = lay(t.rows[r][c], s, widths[c] - 2 * pad);
+                Slices lines;
+                line_slices(box, cx + pad, cell, lines, 0, true);
+                double y = stack(lines, pad, cell_items);
+                row_h = std::max(row_h, y + pad);
+                if (row.first_baseline == 0 && !lines.empty()) {
+                    row.first_baseline = pad + lines.front().first_baseline;
+                }
+            }
+            cx += widths[c];
+        }
+        row.height = row_h;
+        if (header) {
+            Box fill;
+            fill.rect = Rect{x, 0, width, row_h};
+            fill.filled = true;
+            fill.fill = m_layout.table_header_fill;
+            row.items.push_back(Item{fill, -1, ArtifactKind::decoration});
+            row.items.push_back(Item{Rule{{x, 0}, {x + width, 0}, 0.8, m_layout.table_border}, -1, ArtifactKind::decoration});
+        }
+        for (auto& item : cell_items) {
+            row.items.push_back(std::move(item));
+        }
+        double w = (header || r + 1 == t.rows.size()) ? 0.8 : 0.4;
+        row.items.push_back(Item{Rule{{x, row_h}, {x + width, row_h}, w, m_layout.table_border}, -1, ArtifactKind::decoration});
+        if (header) {
+            m_table_headers[static_cast<std::size_t>(table_id)] = row;
+        }
+        out.push_back(std::move(row));
+    }
+}
+
+}  // namespace handout
