@@ -1,5 +1,7 @@
 #include "check/check.hpp"
 
+#include "core/glib_ptr.hpp"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -53,18 +55,16 @@ std::string fmt2(double v) {
 }
 
 std::string casefold(std::string_view s) {
-    char* f = g_utf8_casefold(s.data(), static_cast<gssize>(s.size()));
-    std::string out(f);
-    g_free(f);
-    return out;
+    GCharPtr folded(g_utf8_casefold(s.data(), static_cast<gssize>(s.size())));
+    return folded.get();
 }
 
 class Checker {
 public:
-    explicit Checker(const CheckInput& in) : m_in(in), m_doc(*in.doc), m_file(in.doc->source) {}
+    explicit Checker(const CheckInput& in) : m_input(in), m_doc(*in.doc), m_file(in.doc->source) {}
 
     CheckResult run() {
-        if (m_in.scope == CheckInput::Scope::record_values) {
+        if (m_input.scope == CheckInput::Scope::record_values) {
             coverage();
             return std::move(m_result);
         }
@@ -205,7 +205,7 @@ private:
     void required_sections() {
         // Each id once, with every rule file that asks for it.
         std::vector<std::pair<std::string, std::string>> required;  // id, rule files
-        for (const Kind* k : {m_in.kind, m_in.topic}) {
+        for (const Kind* k : {m_input.kind, m_input.topic}) {
             if (k == nullptr) {
                 continue;
             }
@@ -239,7 +239,7 @@ private:
                 }
             }
         }
-        for (const Kind* k : {m_in.kind, m_in.topic}) {
+        for (const Kind* k : {m_input.kind, m_input.topic}) {
             if (k == nullptr) {
                 continue;
             }
@@ -269,7 +269,7 @@ private:
 
     // ---- 3. variables ----
     void variables() {
-        if (m_in.kind == nullptr || !m_in.kind->restrict_variables) {
+        if (m_input.kind == nullptr || !m_input.kind->restrict_variables) {
             return;
         }
         std::set<std::string> reported;
@@ -278,7 +278,7 @@ private:
                 if (s.kind != Span::Kind::variable || reported.count(s.text) != 0) {
                     continue;
                 }
-                const auto& allowed = m_in.kind->variables;
+                const auto& allowed = m_input.kind->variables;
                 if (std::find(allowed.begin(), allowed.end(), s.text) == allowed.end()) {
                     reported.insert(s.text);
                     std::vector<std::string> hints;
@@ -290,9 +290,9 @@ private:
                     for (const auto& a : allowed) {
                         list += (list.empty() ? "" : ", ") + a;
                     }
-                    hints.push_back(m_in.kind->source->path + " allows: " + list);
+                    hints.push_back(m_input.kind->source->path + " allows: " + list);
                     m_result.diagnostics.push_back(
-                        error_at(m_file, s.offset, "variable `" + s.text + "` is not one a " + m_in.kind->name + " sheet may use", hints));
+                        error_at(m_file, s.offset, "variable `" + s.text + "` is not one a " + m_input.kind->name + " sheet may use", hints));
                 }
             }
         });
@@ -300,10 +300,10 @@ private:
 
     // ---- 4. glyph coverage ----
     void coverage() {
-        if (!m_in.covers || m_in.layout == nullptr) {
+        if (!m_input.covers || m_input.layout == nullptr) {
             return;
         }
-        const Layout& l = *m_in.layout;
+        const Layout& l = *m_input.layout;
         std::vector<std::string> text_chain{l.body_family};
         std::vector<std::string> code_chain{l.mono_family};
         for (const auto& f : l.fallback) {
@@ -311,7 +311,7 @@ private:
             code_chain.push_back(f);
         }
         std::set<char32_t> reported;
-        const bool values_only = m_in.scope == CheckInput::Scope::record_values;
+        const bool values_only = m_input.scope == CheckInput::Scope::record_values;
         // A record's value is reported at the variable that holds it: where in the value the
         // character sits would hint at the value itself.
         auto check_text = [&](std::string_view text, std::size_t offset, bool code, bool heading, bool value) {
@@ -331,8 +331,8 @@ private:
                     c == 0x200D || c == 0x2028 || c == 0xFEFF || (c >= 0xFE00 && c <= 0xFE0F)) {
                     continue;
                 }
-                bool drawn = std::any_of(chain.begin(), chain.end(), [&](const std::string& f) { return m_in.covers(f, c); }) ||
-                             (heading && m_in.covers(l.heading_family, c));
+                bool drawn = std::any_of(chain.begin(), chain.end(), [&](const std::string& f) { return m_input.covers(f, c); }) ||
+                             (heading && m_input.covers(l.heading_family, c));
                 if (drawn || reported.count(c) != 0) {
                     continue;
                 }
@@ -405,8 +405,8 @@ private:
                                                           m_sections[i].offset, per_section[i]});
             }
         }
-        ReadabilityLimits lim = m_in.kind != nullptr ? m_in.kind->readability : ReadabilityLimits{};
-        std::string rules = m_in.kind != nullptr && m_in.kind->source ? m_in.kind->source->path : "the default limits";
+        ReadabilityLimits lim = m_input.kind != nullptr ? m_input.kind->readability : ReadabilityLimits{};
+        std::string rules = m_input.kind != nullptr && m_input.kind->source ? m_input.kind->source->path : "the default limits";
         // section: index into m_sections, -1 for text before the first heading, -2 for the whole document.
         auto judge = [&](const TextStats& st, std::size_t offset, const std::string& what, int section) {
             // Short passages give wild grades: judge sections of 30 words or more, and the document.
@@ -484,10 +484,10 @@ private:
     }
 
     void layout_rules() {
-        if (m_in.layout == nullptr) {
+        if (m_input.layout == nullptr) {
             return;
         }
-        const Layout& l = *m_in.layout;
+        const Layout& l = *m_input.layout;
         const double min_size = l.large_print ? 18 : 12;
         auto size_rule = [&](double size, const std::string& key, const std::string& what) {
             if (size < min_size - 1e-9) {
@@ -534,7 +534,7 @@ private:
         }
     }
 
-    const CheckInput& m_in;
+    const CheckInput& m_input;
     const Document& m_doc;
     SourcePtr m_file;
     std::vector<Section> m_sections;

@@ -11,7 +11,7 @@ namespace {
 /// Builds dotted names while parsing, so each number keeps the text it was written with.
 class Flattener : public nlohmann::json_sax<nlohmann::json> {
 public:
-    explicit Flattener(Vars& out) : m_out(out) {}
+    explicit Flattener(Vars& vars) : m_vars(vars) {}
     std::size_t error_at = 0;
     std::string what;
     bool not_object = false;
@@ -46,11 +46,11 @@ public:
             not_object = true;
             return false;
         }
-        ++m_array;
+        ++m_array_depth;
         return true;
     }
     bool end_array() override {
-        --m_array;
+        --m_array_depth;
         return true;
     }
     bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
@@ -65,21 +65,21 @@ private:
             not_object = true;
             return false;
         }
-        if (m_array > 0) {
+        if (m_array_depth > 0) {
             return true;  // lists are not variables; their items are ignored
         }
         std::string name;
         for (std::size_t i = 1; i < m_prefix.size(); ++i) {
             name += m_prefix[i] + ".";
         }
-        m_out[name + m_key] = v;
+        m_vars[name + m_key] = v;
         return true;
     }
-    Vars& m_out;
+    Vars& m_vars;
     std::vector<std::string> m_prefix;
     std::string m_key;
     int m_depth = 0;
-    int m_array = 0;
+    int m_array_depth = 0;
     bool m_started = false;
 };
 
