@@ -131,7 +131,7 @@ TEST_CASE("a value that climbs with .. or names an absolute path stays one harml
 }
 
 TEST_CASE("control characters in a value never reach the file name") {
-    for (const std::string id : {std::string("x\ny"), std::string("x\ry"), std::string("x\ty"), std::string("x\x7fy"),
+    for (const std::string& id : {std::string("x\ny"), std::string("x\ry"), std::string("x\ty"), std::string("x\x7fy"),
                                  std::string("x\x1by"), std::string("x\0y", 3), std::string("x\xC2\x85y")}) {
         auto n = name_for("{{patient.id}}.pdf", id);
         CAPTURE(id);

@@ -4,9 +4,21 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <optional>
+
 namespace {
 
 const std::string good_front = "---\ntitle: \"Test handout\"\n---\n\n";
+const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";
+
+/// When the file named `-` in the working directory was last written, if there is one: a run
+/// with `-o -` must leave it as it was (or absent).
+std::optional<std::filesystem::file_time_type> dash_file_time() {
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time("-", ec);
+    return ec ? std::nullopt : std::optional(t);
+}
 
 }  // namespace
 
@@ -126,6 +138,58 @@ TEST_CASE("a successful render exits 0 and says nothing") {
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
     CHECK(test::read_file(dir / "ok.pdf").rfind("%PDF-", 0) == 0);
+}
+
+TEST_CASE("-o - writes the PDF to standard output, the same bytes as a file, and nothing else") {
+    test::TempDir dir;
+    const auto dash_before = dash_file_time();
+    auto piped = test::run_cli_env({"render", "content/ketamine-infusion.md", "-l", "layouts/letter.toml", "-o", "-"}, {epoch});
+    REQUIRE_MESSAGE(piped.exit_code == 0, piped.err);
+    CHECK(piped.err.empty());
+    CHECK(piped.out.rfind("%PDF-", 0) == 0);
+    CHECK(piped.out.size() > 6);
+    CHECK((piped.out.size() > 6 && piped.out.compare(piped.out.size() - 6, 6, "%%EOF\n") == 0));
+    CHECK(dash_file_time() == dash_before);  // no file called `-`
+    auto filed = test::run_cli_env({"render", "content/ketamine-infusion.md", "-l", "layouts/letter.toml", "-o", dir / "a.pdf"},
+                                   {epoch});
+    REQUIRE_MESSAGE(filed.exit_code == 0, filed.err);
+    CHECK(filed.out.empty());
+    CHECK(piped.out == test::read_file(dir / "a.pdf"));
+}
+
+TEST_CASE("-o - with the Cairo engine writes its PDF to standard output too") {
+    const auto dash_before = dash_file_time();
+    auto r = test::run_cli_env(
+        {"render", "content/ketamine-infusion.md", "-l", "layouts/letter.toml", "--engine", "cairo", "-o", "-"}, {epoch});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.rfind("%PDF-", 0) == 0);
+    CHECK(dash_file_time() == dash_before);
+}
+
+TEST_CASE("-o - is refused for PNG pages with exit 2 and a hint to give a prefix") {
+    const auto dash_before = dash_file_time();
+    auto r = test::run_cli({"render", "content/ketamine-infusion.md", "-l", "layouts/letter.toml", "--format", "png", "-o", "-"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(r.err.find("error: PNG pages cannot go to standard output") != std::string::npos, r.err);
+    CHECK(r.err.find("hint: give a file prefix instead: `-o out/preview`") != std::string::npos);
+    CHECK_FALSE(test::exists("--1.png"));
+    CHECK(dash_file_time() == dash_before);
+}
+
+TEST_CASE("an unknown --engine or --format exits 2 naming the values it takes") {
+    auto engine = test::run_cli({"render", "content/ketamine-infusion.md", "--engine", "haru", "-o", "-"});
+    CHECK(engine.exit_code == 2);
+    CHECK_MESSAGE(engine.err.find("--engine: haru not in {handout,cairo}") != std::string::npos, engine.err);
+    auto format = test::run_cli({"render", "content/ketamine-infusion.md", "--format", "svg", "-o", "-"});
+    CHECK(format.exit_code == 2);
+    CHECK_MESSAGE(format.err.find("--format: svg not in {pdf,png,dump}") != std::string::npos, format.err);
+    auto batch = test::run_cli({"batch", "samples/patients.csv", "-c", "content/ketamine-consent.md", "--out", "/nonexistent",
+                                "--engine", "haru"});
+    CHECK(batch.exit_code == 2);
+    CHECK_MESSAGE(batch.err.find("--engine: haru not in {handout,cairo}") != std::string::npos, batch.err);
+    CHECK(engine.out.empty());
+    CHECK(format.out.empty());
 }
 
 }  // TEST_SUITE

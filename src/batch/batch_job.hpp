@@ -2,10 +2,12 @@
 // on N worker threads, skipping records whose output is up to date; returns the report.
 #pragma once
 
+#include "batch/progress.hpp"
 #include "batch/report.hpp"
 #include "core/diagnostic.hpp"
+#include "pipeline/exit_code.hpp"
+#include "pipeline/render_record.hpp"
 
-#include <functional>
 #include <string>
 
 namespace handout {
@@ -21,13 +23,13 @@ struct BatchJob {
     std::string shard;                    ///< "K/N", or empty to read the scheduler's environment
     std::size_t shard_count = 0;
     std::string id_column;
-    std::string engine = "handout";       ///< handout (tagged, the default) | cairo
+    Engine engine = Engine::handout;
     bool force = false;
-    enum class Progress { automatic, quiet, lines } progress = Progress::automatic;
+    ProgressMode progress = ProgressMode::automatic;
 };
 
 struct BatchOutcome {
-    int exit_code = 0;                    ///< 0 all records done, 1 some failed, 2 unusable input
+    ExitCode exit_code = ExitCode::ok;    ///< ok: all records done; failed: some failed; bad_input: unusable input
     Diagnostics diagnostics;              ///< about the inputs as a whole
     Report report;
     std::string report_written;

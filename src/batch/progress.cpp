@@ -6,10 +6,10 @@
 
 namespace handout {
 
-ProgressMeter::ProgressMeter(std::size_t total, Mode mode)
+ProgressMeter::ProgressMeter(std::size_t total, ProgressMode mode)
     : m_total(total), m_start(std::chrono::steady_clock::now()) {
-    m_quiet = mode == Mode::quiet;
-    m_tty = mode == Mode::automatic && isatty(STDERR_FILENO) != 0;
+    m_quiet = mode == ProgressMode::quiet;
+    m_in_place = mode == ProgressMode::automatic && isatty(STDERR_FILENO) != 0;
     if (!m_quiet) {
         m_thread = std::thread([this] { loop(); });
     }
@@ -19,11 +19,11 @@ ProgressMeter::~ProgressMeter() {
     finish();
 }
 
-void ProgressMeter::record_done(const std::string& status) {
-    if (status == "failed") {
-        ++m_failed;
-    } else if (status == "skipped") {
-        ++m_skipped;
+void ProgressMeter::record_done(RecordStatus status) {
+    switch (status) {
+        case RecordStatus::failed: ++m_failed; break;
+        case RecordStatus::skipped: ++m_skipped; break;
+        case RecordStatus::ok: break;
     }
     ++m_done;
 }
@@ -45,11 +45,11 @@ std::string ProgressMeter::line(bool final) const {
 }
 
 void ProgressMeter::loop() {
-    const auto period = m_tty ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+    const auto period = m_in_place ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
     std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_cv.wait_for(lock, period, [this] { return m_stop; })) {
+    while (!m_stop_signal.wait_for(lock, period, [this] { return m_stop; })) {
         std::string l = line(false);
-        if (m_tty) {
+        if (m_in_place) {
             std::fprintf(stderr, "\r%s\x1b[K", l.c_str());
         } else {
             std::fprintf(stderr, "%s\n", l.c_str());
@@ -66,12 +66,12 @@ void ProgressMeter::finish() {
         }
         m_stop = true;
     }
-    m_cv.notify_all();
+    m_stop_signal.notify_all();
     if (m_thread.joinable()) {
         m_thread.join();
     }
     if (!m_quiet) {
-        std::fprintf(stderr, "%s%s\n", m_tty ? "\r\x1b[K" : "", line(true).c_str());
+        std::fprintf(stderr, "%s%s\n", m_in_place ? "\r\x1b[K" : "", line(true).c_str());
     }
 }
 

@@ -10,20 +10,52 @@ namespace handout {
 
 namespace {
 
-nlohmann::ordered_json totals(std::size_t ok, std::size_t skipped, std::size_t failed, std::size_t pages,
-                              std::size_t bytes, double seconds) {
+/// Records by status, pages and bytes, summed over a report.
+struct Counts {
+    std::size_t ok = 0, skipped = 0, failed = 0, pages = 0, bytes = 0;
+
+    void add(RecordStatus status, std::size_t record_pages, std::size_t record_bytes) {
+        switch (status) {
+            case RecordStatus::ok: ++ok; break;
+            case RecordStatus::skipped: ++skipped; break;
+            case RecordStatus::failed: ++failed; break;
+        }
+        pages += record_pages;
+        bytes += record_bytes;
+    }
+};
+
+nlohmann::ordered_json totals(const Counts& c, double seconds) {
     nlohmann::ordered_json t;
-    t["records"] = ok + skipped + failed;
-    t["ok"] = ok;
-    t["skipped"] = skipped;
-    t["failed"] = failed;
-    t["pages"] = pages;
-    t["bytes"] = bytes;
+    t["records"] = c.ok + c.skipped + c.failed;
+    t["ok"] = c.ok;
+    t["skipped"] = c.skipped;
+    t["failed"] = c.failed;
+    t["pages"] = c.pages;
+    t["bytes"] = c.bytes;
     t["seconds"] = std::round(seconds * 1000) / 1000;
     return t;
 }
 
 }  // namespace
+
+std::string_view name(RecordStatus status) {
+    switch (status) {
+        case RecordStatus::ok: return "ok";
+        case RecordStatus::skipped: return "skipped";
+        case RecordStatus::failed: return "failed";
+    }
+    return "failed";
+}
+
+std::optional<RecordStatus> parse_record_status(std::string_view text) {
+    for (RecordStatus status : all_record_statuses) {
+        if (name(status) == text) {
+            return status;
+        }
+    }
+    return std::nullopt;
+}
 
 std::string report_json(const Report& r) {
     nlohmann::ordered_json j;
@@ -34,12 +66,12 @@ std::string report_json(const Report& r) {
     j["jobs"] = r.jobs;
     j["manifest_records"] = r.manifest_records;
     nlohmann::ordered_json recs = nlohmann::ordered_json::array();
-    std::size_t ok = 0, skipped = 0, failed = 0, pages = 0, bytes = 0;
+    Counts counts;
     for (const auto& rec : r.records) {
         nlohmann::ordered_json e;
         e["row"] = rec.row;
         e["id"] = rec.id;
-        e["status"] = rec.status;
+        e["status"] = std::string(name(rec.status));
         e["output"] = rec.output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.output);
         e["pages"] = rec.pages;
         e["bytes"] = rec.bytes;
@@ -47,14 +79,10 @@ std::string report_json(const Report& r) {
         e["warnings"] = rec.warnings;
         e["error"] = rec.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.error);
         recs.push_back(std::move(e));
-        ok += rec.status == "ok";
-        skipped += rec.status == "skipped";
-        failed += rec.status == "failed";
-        pages += static_cast<std::size_t>(rec.pages);
-        bytes += rec.bytes;
+        counts.add(rec.status, static_cast<std::size_t>(rec.pages), rec.bytes);
     }
     j["records"] = std::move(recs);
-    j["totals"] = totals(ok, skipped, failed, pages, bytes, r.seconds);
+    j["totals"] = totals(counts, r.seconds);
     return j.dump(2) + "\n";
 }
 
@@ -94,20 +122,17 @@ MergedReport merge_reports(const std::vector<std::pair<std::string, std::string>
     out["shards"] = shards;
     out["manifest_records"] = manifest_records;
     nlohmann::ordered_json recs = nlohmann::ordered_json::array();
-    std::size_t ok = 0, skipped = 0, failed = 0, pages = 0, bytes = 0;
+    Counts counts;
     for (auto& [row, rec] : rows) {
-        std::string status = rec.value("status", "failed");
-        ok += status == "ok";
-        skipped += status == "skipped";
-        failed += status == "failed";
-        pages += rec.value("pages", std::size_t{0});
-        bytes += rec.value("bytes", std::size_t{0});
+        // A status this version does not know counts as failed: never as done.
+        RecordStatus status = parse_record_status(rec.value("status", "")).value_or(RecordStatus::failed);
+        counts.add(status, rec.value("pages", std::size_t{0}), rec.value("bytes", std::size_t{0}));
         recs.push_back(rec);
     }
     out["records"] = std::move(recs);
     out["missing_rows"] = manifest_records > rows.size() ? manifest_records - rows.size() : 0;
-    out["totals"] = totals(ok, skipped, failed, pages, bytes, seconds);
-    m.failed = failed;
+    out["totals"] = totals(counts, seconds);
+    m.failed = counts.failed;
     m.json = out.dump(2) + "\n";
     return m;
 }

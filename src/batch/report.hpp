@@ -4,14 +4,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace handout {
 
+/// Spelled in report.json as `ok`, `skipped`, `failed`.
+enum class RecordStatus { ok, skipped, failed };
+inline constexpr RecordStatus all_record_statuses[] = {RecordStatus::ok, RecordStatus::skipped, RecordStatus::failed};
+std::string_view name(RecordStatus status);
+std::optional<RecordStatus> parse_record_status(std::string_view name);
+
 struct RecordReport {
     std::size_t row = 0;
     std::string id;                  ///< the id column's value, or empty
-    std::string status = "failed";   ///< ok | skipped | failed
+    RecordStatus status = RecordStatus::failed;
     std::string output;              ///< path written (or kept), empty on failure
     int pages = 0;
     std::size_t bytes = 0;

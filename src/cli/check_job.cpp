@@ -1,6 +1,7 @@
 #include "cli/check_job.hpp"
 
 #include "check/check.hpp"
+#include "cli/job_inputs.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
 
@@ -44,7 +45,7 @@ nlohmann::ordered_json diagnostic_json(const Diagnostic& d) {
 
 }  // namespace
 
-int run_check(const CheckJob& job) {
+ExitCode run_check(const CheckJob& job) {
     Diagnostics ds;
     auto fail_input = [&]() {
         if (job.json) {
@@ -61,35 +62,11 @@ int run_check(const CheckJob& job) {
                 std::cerr << format_diagnostic(d);
             }
         }
-        return 2;
+        return ExitCode::bad_input;
     };
-    auto content = load_content(job.content_path);
-    ds = content.diagnostics;
-    auto layout = load_layout(job.layout_path.empty() ? default_layout_path() : job.layout_path);
-    for (auto& d : layout.diagnostics) {
-        ds.push_back(std::move(d));
-    }
-    Vars vars;
-    bool have_values = !job.vars.empty() || !job.data_path.empty();
-    if (!job.data_path.empty()) {
-        auto src = read_source(job.data_path, "data file");
-        for (auto& d : src.diagnostics) {
-            ds.push_back(std::move(d));
-        }
-        if (src.value) {
-            auto v = vars_from_json(*src.value);
-            for (auto& d : v.diagnostics) {
-                ds.push_back(std::move(d));
-            }
-            if (v.value) {
-                vars = std::move(*v.value);
-            }
-        }
-    }
-    for (const auto& [k, v] : job.vars) {
-        vars[k] = v;
-    }
-    if (!content.value || !layout.value || has_errors(ds)) {
+    const bool have_values = !job.vars.empty() || !job.data_path.empty();
+    auto inputs = load_job_inputs(job.content_path, job.layout_path, job.data_path, job.vars, ds);
+    if (!inputs) {
         return fail_input();
     }
     auto worker = Worker::create();
@@ -100,10 +77,11 @@ int run_check(const CheckJob& job) {
         return fail_input();
     }
     Worker& w = **worker.value;
-    const ContentInput& c = **content.value;
-    const LayoutInput& l = **layout.value;
-    for (auto& d : w.check_families(l.layout)) {
-        ds.push_back(std::move(d));
+    const ContentInput& c = *inputs->content;
+    const LayoutInput& l = *inputs->layout;
+    Vars& vars = inputs->vars;
+    for (const auto& d : w.check_families(l)) {
+        ds.push_back(d);
     }
     if (has_errors(ds)) {
         return fail_input();
@@ -124,7 +102,7 @@ int run_check(const CheckJob& job) {
         warnings += d.severity == Severity::warning;
     }
     int pages_n = pages.value ? static_cast<int>(pages.value->pages.size()) : 0;
-    int rc = errors > 0 || (job.strict && warnings > 0) ? 1 : 0;
+    const ExitCode rc = errors > 0 || (job.strict && warnings > 0) ? ExitCode::failed : ExitCode::ok;
     const ReadabilityReport& rr = tmpl.readability;
     if (job.json) {
         nlohmann::ordered_json j;

@@ -1,6 +1,8 @@
 // cli: one `handout check` — every guardrail on a content file with a layout, as text or JSON.
 #pragma once
 
+#include "pipeline/exit_code.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,8 +18,8 @@ struct CheckJob {
     bool strict = false;                                    ///< warnings fail too
 };
 
-/// Prints the findings (stderr for text, stdout for JSON); returns 0 clean, 1 errors (or
-/// warnings with --strict), 2 unusable input.
-int run_check(const CheckJob& job);
+/// Prints the findings (stderr for text, stdout for JSON); returns ok when clean, failed for
+/// errors (or warnings with --strict), bad_input for unusable input.
+ExitCode run_check(const CheckJob& job);
 
 }  // namespace handout

@@ -4,7 +4,9 @@
 #include "cli/check_job.hpp"
 #include "cli/render_job.hpp"
 #include "deliver/write_file.hpp"
+#include "pipeline/exit_code.hpp"
 #include "pipeline/inputs.hpp"
+#include "pipeline/render_record.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,11 +14,38 @@
 
 namespace {
 
-int print(const handout::Diagnostics& ds) {
+using handout::ExitCode;
+
+void print(const handout::Diagnostics& ds) {
     for (const auto& d : ds) {
         std::cerr << handout::format_diagnostic(d);
     }
-    return 0;
+}
+
+int exit_with(ExitCode code) {
+    return handout::exit_status(code);
+}
+
+/// An option whose value is one of an enum's names (as `name(E)` spells them), stored as the enum.
+template <class E, std::size_t N>
+CLI::Option* add_enum_option(CLI::App* app, const std::string& flags, E& target, const E (&all)[N],
+                             const std::string& description) {
+    std::vector<std::string> names;
+    for (E e : all) {
+        names.emplace_back(handout::name(e));
+    }
+    return app
+        ->add_option_function<std::string>(
+            flags,
+            [&target, &all](const std::string& text) {
+                for (E e : all) {
+                    if (handout::name(e) == text) {
+                        target = e;
+                    }
+                }
+            },
+            description)
+        ->check(CLI::IsMember(names));
 }
 
 }  // namespace
@@ -32,11 +61,10 @@ int main(int argc, char** argv) {
     render->add_option("-l,--layout", job.layout_path, "Layout file (TOML); default: layouts/letter.toml");
     render->add_option("--var", var_args, "A variable, NAME=VALUE (repeatable); the value is taken literally");
     render->add_option("--data", job.data_path, "A JSON object file with the variables");
-    render->add_option("--format", job.format, "pdf, png or dump")->check(CLI::IsMember({"pdf", "png", "dump"}));
-    render->add_option("--engine", job.engine, "PDF engine: handout (tagged, the default) or cairo")
-        ->check(CLI::IsMember({"handout", "cairo"}));
+    add_enum_option(render, "--format", job.format, handout::all_output_formats, "pdf, png or dump");
+    add_enum_option(render, "--engine", job.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     render->add_option("--dpi", job.dpi, "PNG resolution")->check(CLI::Range(18.0, 1200.0));
-    render->add_option("-o,--output", job.output, "Output file (PNG: prefix, pages get -1.png, -2.png …; dump: - for stdout)")
+    render->add_option("-o,--output", job.output, "Output file, - for standard output (PNG: a prefix, pages get -1.png, -2.png …)")
         ->required();
 
     handout::BatchJob batch;
@@ -54,8 +82,7 @@ int main(int argc, char** argv) {
     bsub->add_option("--shard-count", batch.shard_count, "N for schedulers that give only an index (Kubernetes, AWS Batch)");
     bsub->add_option("--id-column", batch.id_column, "Column that names a record in messages (default: patient.id or id)");
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
-    bsub->add_option("--engine", batch.engine, "PDF engine: handout (tagged, the default) or cairo")
-        ->check(CLI::IsMember({"handout", "cairo"}));
+    add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
     bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
 
@@ -78,8 +105,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
+        return app.exit(e) == 0 ? exit_with(ExitCode::ok) : exit_with(ExitCode::bad_input);
     }
 
     auto split_vars = [](const std::vector<std::string>& args, std::vector<std::pair<std::string, std::string>>& out) {
@@ -96,29 +122,29 @@ int main(int argc, char** argv) {
     };
     if (*csub) {
         if (!split_vars(check_vars, check.vars)) {
-            return 2;
+            return exit_with(ExitCode::bad_input);
         }
-        return handout::run_check(check);
+        return exit_with(handout::run_check(check));
     }
     if (*render) {
         if (!split_vars(var_args, job.vars)) {
-            return 2;
+            return exit_with(ExitCode::bad_input);
         }
         handout::RenderOutcome outcome = handout::run_render(job);
         print(outcome.diagnostics);
-        return outcome.exit_code;
+        return exit_with(outcome.exit_code);
     }
     if (*bsub) {
-        batch.progress = quiet ? handout::BatchJob::Progress::quiet
-                         : progress_lines ? handout::BatchJob::Progress::lines
-                                          : handout::BatchJob::Progress::automatic;
+        batch.progress = quiet ? handout::ProgressMode::quiet
+                         : progress_lines ? handout::ProgressMode::lines
+                                          : handout::ProgressMode::automatic;
         handout::BatchOutcome outcome = handout::run_batch(batch);
         print(outcome.diagnostics);
         // Failed records by row and id only: the messages carry no record values. The report
         // has them all; the terminal gets the first few.
         std::size_t failed = 0;
         for (const auto& r : outcome.report.records) {
-            if (r.status != "failed" || quiet) {
+            if (r.status != handout::RecordStatus::failed || quiet) {
                 continue;
             }
             if (++failed <= 20) {
@@ -132,7 +158,7 @@ int main(int argc, char** argv) {
         if (!outcome.report_written.empty() && !quiet) {
             std::cerr << "handout: report: " << outcome.report_written << "\n";
         }
-        return outcome.exit_code;
+        return exit_with(outcome.exit_code);
     }
     if (*merge) {
         std::vector<std::pair<std::string, std::string>> inputs;
@@ -140,22 +166,22 @@ int main(int argc, char** argv) {
             auto src = handout::read_source(path, "report");
             if (!src.value) {
                 print(src.diagnostics);
-                return 2;
+                return exit_with(ExitCode::bad_input);
             }
             inputs.emplace_back(path, (*src.value)->text);
         }
         handout::MergedReport merged = handout::merge_reports(inputs);
         if (!merged.error.empty()) {
             std::cerr << "handout: error: " << merged.error << "\n";
-            return 2;
+            return exit_with(ExitCode::bad_input);
         }
         if (merged_path.empty()) {
             std::cout << merged.json;
         } else if (auto err = handout::write_atomically(merged_path, merged.json)) {
             std::cerr << "handout: error: " << *err << "\n";
-            return 1;
+            return exit_with(ExitCode::failed);
         }
-        return merged.failed > 0 ? 1 : 0;
+        return exit_with(merged.failed > 0 ? ExitCode::failed : ExitCode::ok);
     }
-    return 2;
+    return exit_with(ExitCode::bad_input);
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
+#include "pipeline/exit_code.hpp"
+#include "pipeline/render_record.hpp"
 
 #include <string>
 #include <utility>
@@ -14,16 +16,16 @@ struct RenderJob {
     std::string layout_path;                            ///< empty = the default layout
     std::vector<std::pair<std::string, std::string>> vars;  ///< --var k=v, in order
     std::string data_path;                              ///< --data FILE.json, optional
-    std::string format = "pdf";                         ///< pdf | png | dump
-    std::string engine = "handout";                     ///< handout (the tagged writer) | cairo
+    OutputFormat format = OutputFormat::pdf;
+    Engine engine = Engine::handout;
     double dpi = 96;
-    std::string output;                                 ///< file, or prefix for PNG pages; "-" = stdout (dump)
+    std::string output;  ///< file, or prefix for PNG pages; "-" = standard output (PDF and dump; PNG refuses it)
 };
 
 struct RenderOutcome {
-    int exit_code = 0;                  ///< 0 ok, 1 could not write or render, 2 bad input
+    ExitCode exit_code = ExitCode::ok;  ///< failed: could not render or write; bad_input: the input is unusable
     Diagnostics diagnostics;
-    std::vector<std::string> written;   ///< paths of the files written
+    std::vector<std::string> written;   ///< paths of the files written ("-" for standard output)
 };
 
 RenderOutcome run_render(const RenderJob& job);

@@ -58,8 +58,12 @@ Result<std::unique_ptr<Worker>> Worker::create() {
     return r;
 }
 
-Diagnostics Worker::check_families(const Layout& layout) const {
-    Diagnostics out;
+const Diagnostics& Worker::check_families(const LayoutInput& input) {
+    if (auto it = m_family_checks.find(&input); it != m_family_checks.end()) {
+        return it->second;
+    }
+    const Layout& layout = input.layout;
+    Diagnostics& out = m_family_checks[&input];
     std::vector<const std::string*> families{&layout.body_family, &layout.heading_family, &layout.mono_family};
     for (const auto& f : layout.fallback) {
         families.push_back(&f);

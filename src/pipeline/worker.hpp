@@ -28,8 +28,9 @@ public:
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    /// Errors for font families the layout names that the font system does not have.
-    Diagnostics check_families(const Layout& layout) const;
+    /// Errors for font families the layout names that the font system does not have (cached per
+    /// layout, for the inputs' lifetime).
+    const Diagnostics& check_families(const LayoutInput& layout);
 
     /// Resolves `vars` into the content, checks it (its kind's and topic's rules, the layout's,
     /// the glyphs of the values) and typesets it. Any check error stops it: no pages.
@@ -51,6 +52,7 @@ private:
         : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)), m_pdf(&m_svgs) {}
     std::string m_hyphen_cache;  ///< file of the hyphenation cache, empty when there is no cache folder
     std::map<std::pair<const void*, const void*>, CheckResult> m_template_checks;  ///< per (content, layout) pair
+    std::map<const LayoutInput*, Diagnostics> m_family_checks;  ///< per layout: families it names that are missing
     std::unique_ptr<FontSystem> m_fonts;
     Hyphenator m_hyphenator;
     ParaCache m_cache;

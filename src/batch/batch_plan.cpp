@@ -1,0 +1,171 @@
+#include "batch/batch_plan.hpp"
+
+#include "batch/output_name.hpp"
+#include "core/glib_ptr.hpp"
+#include "pipeline/inputs.hpp"
+#include "pipeline/render_record.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace handout {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string value_or_empty(const Vars& vars, const char* key) {
+    auto it = vars.find(key);
+    return it == vars.end() ? std::string() : it->second;
+}
+
+/// The content file for a record: its `content` column or the job's, then `NAME.LANG.md` beside
+/// it when the record's `lang` asks for one that exists (else a warning).
+void choose_content(const BatchJob& job, const Record& record, RecordPlan& plan) {
+    std::string content = value_or_empty(record.vars, "content");
+    plan.content_path = content.empty() ? job.content_path : content;
+    std::string lang = value_or_empty(record.vars, "lang");
+    if (lang.empty()) {
+        return;
+    }
+    fs::path base(plan.content_path);
+    std::string localised_name = base.stem().string() + "." + lang + base.extension().string();
+    fs::path localised = base.parent_path() / localised_name;
+    std::error_code ec;
+    if (fs::exists(localised, ec)) {
+        plan.content_path = localised.string();
+    } else {
+        plan.warnings.push_back("no " + localised_name + " beside the content: the default language is used");
+    }
+}
+
+/// Two records that would write one file both fail: neither may overwrite the other.
+void fail_collisions(const Manifest& manifest, std::vector<RecordPlan>& plans) {
+    std::map<std::string, std::vector<std::size_t>> by_name;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        if (plans[i].error.empty()) {
+            by_name[plans[i].output].push_back(i);
+        }
+    }
+    for (const auto& [output, indices] : by_name) {
+        if (indices.size() < 2) {
+            continue;
+        }
+        std::string rows;
+        for (std::size_t i : indices) {
+            rows += (rows.empty() ? "" : ", ") + std::to_string(manifest.records[i].row);
+        }
+        for (std::size_t i : indices) {
+            plans[i].error = "rows " + rows + " would all be written to the same file; make --name unique per record";
+        }
+    }
+}
+
+/// The part of the up-to-date hash that every record shares: engine, content, layout.
+std::string base_digest_input(const std::string& content_path, const std::string& layout_path, Engine engine) {
+    std::string s = engine_version() + "; engine " + std::string(name(engine));
+    for (const auto& path : {content_path, layout_path}) {
+        std::ifstream f(path, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << f.rdbuf();
+        s += '\0';
+        s += path;
+        s += '\0';
+        s += bytes.str();
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string id_of(const Record& record, const std::string& id_column) {
+    return id_column.empty() ? std::string() : value_or_empty(record.vars, id_column.c_str());
+}
+
+std::string record_digest(const std::string& base, const Record& record, const std::string& output) {
+    GChecksumPtr sum(g_checksum_new(G_CHECKSUM_SHA256));
+    g_checksum_update(sum.get(), reinterpret_cast<const guchar*>(base.data()), static_cast<gssize>(base.size()));
+    auto add = [&](const std::string& s) {
+        g_checksum_update(sum.get(), reinterpret_cast<const guchar*>(s.data()), static_cast<gssize>(s.size()));
+        g_checksum_update(sum.get(), reinterpret_cast<const guchar*>("\0"), 1);
+    };
+    for (const auto& [key, value] : record.vars) {  // std::map: sorted, so the same record gives the same hash
+        add(key);
+        add(value);
+    }
+    add(output);
+    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
+        add(sde);
+    }
+    return g_checksum_get_string(sum.get());  // owned by `sum`
+}
+
+Result<BatchPlan> plan_batch(const BatchJob& job) {
+    Result<BatchPlan> r;
+    auto source = read_source(job.manifest_path, "manifest");
+    r.diagnostics = std::move(source.diagnostics);
+    if (!source.value) {
+        return r;
+    }
+    auto manifest = parse_manifest(*source.value);
+    for (auto& d : manifest.diagnostics) {
+        r.diagnostics.push_back(std::move(d));
+    }
+    if (!manifest.value) {
+        return r;
+    }
+    ShardChoice shard = choose_shard(job.shard, job.shard_count, [](const char* n) { return std::getenv(n); });
+    if (!shard.shard) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, shard.error,
+                                           {"--shard K/N picks part K of N; see the README's section on clusters"}});
+        return r;
+    }
+    BatchPlan plan;
+    plan.manifest = std::move(*manifest.value);
+    plan.shard = *shard.shard;
+    plan.id_column = pick_id_column(plan.manifest, job.id_column);
+    plan.default_layout = job.layout_path.empty() ? default_layout_path() : job.layout_path;
+    std::string name_template = job.name_template;
+    if (name_template.empty()) {
+        name_template = plan.id_column.empty() ? "record-{{row}}.pdf" : "{{" + plan.id_column + "}}.pdf";
+    }
+
+    const auto& records = plan.manifest.records;
+    plan.records.resize(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const Record& record = records[i];
+        RecordPlan& p = plan.records[i];
+        if (!record.error.empty()) {
+            p.error = "row " + std::to_string(record.row) + " (line " + std::to_string(record.line) + ") " + record.error;
+            continue;
+        }
+        OutputName name = output_name(name_template, record.vars, record.row);
+        if (!name.error.empty()) {
+            p.error = name.error;
+            continue;
+        }
+        p.output = name.path;
+        choose_content(job, record, p);
+        std::string layout = value_or_empty(record.vars, "layout");
+        p.layout_path = layout.empty() ? plan.default_layout : layout;
+    }
+    fail_collisions(plan.manifest, plan.records);
+
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (!plan.shard.owns(records[i].row)) {
+            continue;
+        }
+        plan.mine.push_back(i);
+        const RecordPlan& p = plan.records[i];
+        InputPair pair{p.content_path, p.layout_path};
+        if (p.error.empty() && plan.base_digests.count(pair) == 0) {
+            plan.base_digests[pair] = base_digest_input(p.content_path, p.layout_path, job.engine);
+        }
+    }
+    r.value = std::move(plan);
+    return r;
+}
+
+}  // namespace handout
