@@ -181,6 +181,192 @@ TEST_CASE("the hyphenator knows English and inserts soft hyphens") {
     CHECK(h.hyphenate("ketamine", "en") == "ket\xC2\xAD" "a\xC2\xAD" "mine");
 }
 
+/// `s` with every soft hyphen shown as '-'.
+std::string show_shy(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 2, "\xC2\xAD") == 0) {
+            out += '-';
+            ++i;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+TEST_CASE("Spanish hyphenates with Spanish minimums, accented letters counted as one") {
+    Hyphenator h("/usr/share/hyphen");
+    REQUIRE(h.supports("es"));
+    CHECK(h.supports("es-MX"));
+    // Two letters may stand on either side (RAE; babel-spanish \righthyphenmin 2): "te", "to".
+    CHECK(show_shy(h.hyphenate("durante", "es")) == "du-ran-te");
+    CHECK(show_shy(h.hyphenate("consentimiento", "es")) == "con-sen-ti-mien-to");
+    // Break positions are bytes in the UTF-8 text: after "pá" (3 bytes), not in the middle of á.
+    CHECK(show_shy(h.hyphenate("neuropático", "es")) == "neu-ro-pá-ti-co");
+    CHECK(show_shy(h.hyphenate("Síndrome", "es")) == "Sín-dro-me");
+    // English keeps three letters after the last hyphen.
+    CHECK(show_shy(h.hyphenate("considerations", "en")).find("-ns") == std::string::npos);
+    const std::string en = show_shy(h.hyphenate("hospitalization", "en"));
+    CHECK(en.size() - en.rfind('-') - 1 >= 3);
+}
+
+TEST_CASE("a Spanish justified paragraph breaks at Spanish hyphens") {
+    const std::string layout = R"(
+[page]
+width = "3in"
+height = "9in"
+margin = "0.4in"
+[body]
+size = 12
+justify = true
+hyphenate = true
+)";
+    const std::string doc = "---\ntitle: Prueba\nauthor: Pruebas\nlang: es\n---\n\n"
+                            "La ketamina es una medicina que se usa para la anestesia durante una cirugía. "
+                            "En una infusión de ketamina, la medicina entra gota a gota en una vena. "
+                            "Actúa sobre los receptores del cerebro y la médula espinal; son como pequeños "
+                            "interruptores en las células nerviosas, que ayudan a pasar las señales de dolor.\n";
+    Pages p = run_ok(doc, layout);
+    std::size_t hyphenated = 0;
+    for (const auto& page : p.pages) {
+        for (const auto& item : page.items) {
+            const auto* run = std::get_if<GlyphRun>(&item.v);
+            if (run != nullptr && item.node >= 0 && run->text.size() >= 2 &&
+                run->text.compare(run->text.size() - 2, 2, "\xC2\xAD") == 0) {
+                ++hyphenated;
+            }
+        }
+    }
+    CHECK(hyphenated >= 1);
+}
+
+TEST_CASE("a justified line breaks inside a long address, without a hyphen, and the link stays whole") {
+    const std::string layout = R"(
+[page]
+width = "2.6in"
+height = "9in"
+margin = "0.3in"
+[body]
+size = 12
+justify = true
+hyphenate = true
+)";
+    const std::string address = "care@riverside-pain.example.org";
+    const std::string site = "https://www.riverside-pain.example.org/patients/consent?lang=en";
+    const std::string doc = front + "If you have questions later, write to us at [" + address + "](mailto:" + address +
+                            ") or read [" + site + "](" + site + ") before your visit.\n";
+    Pages p = run_ok(doc, layout);
+    std::string all;
+    std::vector<std::string> line_ends;
+    std::map<std::string, int> link_rects;
+    for (const auto& page : p.pages) {
+        double y = -1;
+        for (const auto& item : page.items) {
+            if (const auto* link = std::get_if<Link>(&item.v)) {
+                ++link_rects[link->uri];
+            }
+            const auto* run = std::get_if<GlyphRun>(&item.v);
+            if (run == nullptr || item.node < 0 || type_of(p, item) != StructType::p) {
+                continue;
+            }
+            if (run->origin.y != y && !all.empty()) {
+                line_ends.push_back(all);
+            }
+            y = run->origin.y;
+            all += run->text;
+        }
+    }
+    // The text reads back whole: no character added (no hyphen) and none lost.
+    CHECK(test::normalize_space(strip_shy(all)).find(address) != std::string::npos);
+    CHECK(test::normalize_space(strip_shy(all)).find(site) != std::string::npos);
+    // Some line ends inside an address, after one of its break characters.
+    bool inside = false;
+    for (const auto& text : line_ends) {
+        const std::string t = strip_shy(text);
+        const char last = t.empty() ? ' ' : t.back();
+        const bool in_address = t.size() > 10 && (t.find(address.substr(0, 5)) != std::string::npos || t.find("https://") != std::string::npos) &&
+                                last != ' ' && std::string("/.@-").find(last) != std::string::npos;
+        inside = inside || in_address;
+        CHECK_MESSAGE(t.rfind("https:/") != t.size() - 7, "a line ends inside the scheme: ", t);
+        CHECK_MESSAGE(t.rfind("https://") != t.size() - 8, "a line ends right after the scheme: ", t);
+    }
+    CHECK(inside);
+    // A link over two lines is clickable on both.
+    CHECK(link_rects["mailto:" + address] + link_rects[site] >= 3);
+}
+
+TEST_CASE("the last word of a justified paragraph is never hyphenated") {
+    const std::string layout = R"(
+[page]
+width = "3in"
+height = "9in"
+margin = "0.4in"
+[body]
+size = 12
+justify = true
+hyphenate = true
+)";
+    // Paragraphs ending in a long word, at many lengths: somewhere the last word would fall across
+    // the last break, and its tail alone would make the last line.
+    std::size_t ends = 0;
+    for (std::size_t words = 20; words < 60; words += 3) {
+        Pages p = run_ok(front + prose(words, words) + " responsibilities.\n", layout);
+        std::string last_run;
+        for (const auto& page : p.pages) {
+            for (const auto& item : page.items) {
+                const auto* run = std::get_if<GlyphRun>(&item.v);
+                if (run != nullptr && item.node >= 0 && type_of(p, item) == StructType::p) {
+                    last_run = run->text;
+                }
+            }
+        }
+        CAPTURE(words);
+        CHECK_MESSAGE(last_run.find("responsibilities.") != std::string::npos, "the last line: ", last_run);
+        ends += 1;
+    }
+    CHECK(ends > 10);
+}
+
+TEST_CASE("a forced line break in a justified paragraph ends a line at its natural width") {
+    const std::string layout = R"(
+[page]
+width = "4in"
+height = "9in"
+margin = "0.5in"
+[body]
+size = 12
+justify = true
+hyphenate = true
+)";
+    // A hard line break (two trailing spaces) after a short first line.
+    Pages p = run_ok(front + "Short first line.  \n" + prose(60) + "\n", layout);
+    std::vector<std::pair<double, double>> lines;  // y, right end
+    for (const auto& page : p.pages) {
+        for (const auto& item : page.items) {
+            const auto* run = std::get_if<GlyphRun>(&item.v);
+            if (run == nullptr || item.node < 0 || type_of(p, item) != StructType::p) {
+                continue;
+            }
+            double end = run->origin.x;
+            for (const auto& g : run->glyphs) {
+                end += g.advance;
+            }
+            if (lines.empty() || lines.back().first != run->origin.y) {
+                lines.emplace_back(run->origin.y, end);
+            } else {
+                lines.back().second = std::max(lines.back().second, end);
+            }
+        }
+    }
+    REQUIRE(lines.size() >= 4);
+    const double right = 4 * 72 - 36;
+    CHECK(lines[0].second < right - 100);  // not stretched to the measure
+    for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+        CHECK(lines[i].second == doctest::Approx(right).epsilon(0.001));  // justified
+    }
+}
+
 TEST_CASE("a long document spans several pages") {
     Pages p = run_ok(long_document(0));
     CHECK(p.pages.size() >= 3);

@@ -1,7 +1,6 @@
 #include "typeset/hyphenator.hpp"
 
 #include <glib.h>
-#include <hyphen.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,6 +17,19 @@ const std::map<std::string, std::vector<std::string>, std::less<>> exceptions = 
     {"es", {"ke-ta-mi-na"}},
 };
 
+/// The fewest letters a hyphen may leave before and after it: TeX's \lefthyphenmin and
+/// \righthyphenmin for the language (English 2 and 3; Spanish 2 and 2, as babel-spanish and
+/// the RAE's Ortografía allow: "du-ran-te", "con-sen-ti-mien-to").
+struct HyphenMins {
+    int left, right;
+};
+HyphenMins mins_for(std::string_view primary_lang) {
+    if (primary_lang == "es") {
+        return {2, 2};
+    }
+    return {2, 3};
+}
+
 std::string primary(std::string_view lang) {
     std::string l(lang.substr(0, lang.find_first_of("-_")));
     for (auto& c : l) {
@@ -30,37 +42,28 @@ std::string primary(std::string_view lang) {
 
 Hyphenator::Hyphenator(std::string dict_dir) : m_dir(std::move(dict_dir)) {}
 
-Hyphenator::~Hyphenator() {
-    for (auto& [_, d] : m_dicts) {
-        if (d != nullptr) {
-            hnj_hyphen_free(d);
-        }
-    }
-}
-
 HyphenDict* Hyphenator::dict(std::string_view lang) {
     std::string key = primary(lang);
     auto it = m_dicts.find(key);
     if (it != m_dicts.end()) {
-        return it->second;
+        return it->second.get();
     }
     static const std::map<std::string, std::vector<std::string>> files = {
         {"en", {"hyph_en_US.dic", "hyph_en.dic"}}, {"es", {"hyph_es_ES.dic", "hyph_es.dic", "hyph_es_MX.dic"}}};
-    HyphenDict* d = nullptr;
+    CPtr<HyphenDict, hnj_hyphen_free> d;
     auto f = files.find(key);
     if (f != files.end()) {
         for (const auto& name : f->second) {
             std::string path = (std::filesystem::path(m_dir) / name).string();
             if (std::filesystem::exists(path)) {
-                d = hnj_hyphen_load(path.c_str());
+                d.reset(hnj_hyphen_load(path.c_str()));
                 if (d != nullptr) {
                     break;
                 }
             }
         }
     }
-    m_dicts.emplace(key, d);
-    return d;
+    return m_dicts.emplace(key, std::move(d)).first->second.get();
 }
 
 bool Hyphenator::supports(std::string_view lang) {
@@ -74,9 +77,7 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
         return it->second;
     }
     std::vector<std::size_t> pts;
-    char* lower_c = g_utf8_strdown(word.data(), static_cast<gssize>(word.size()));
-    std::string lower(lower_c);
-    g_free(lower_c);
+    const std::string lower(CPtr<gchar, g_free>(g_utf8_strdown(word.data(), static_cast<gssize>(word.size()))).get());
     bool found = false;
     if (auto ex = exceptions.find(primary(lang)); ex != exceptions.end()) {
         for (const auto& e : ex->second) {
@@ -103,8 +104,17 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
         char** rep = nullptr;
         int* pos = nullptr;
         int* cut = nullptr;
+        const HyphenMins mins = mins_for(primary(lang));
         int rc = hnj_hyphen_hyphenate3(d, lower.c_str(), static_cast<int>(lower.size()), hyphens.data(), hword.data(),
-                                       &rep, &pos, &cut, 2, 3, 2, 3);
+                                       &rep, &pos, &cut, mins.left, mins.right, mins.left, mins.right);
+        // Non-standard breaks (a replacement at the break, as in old German "ck" → "k-k") come as
+        // malloc'd arrays, one string per letter; none of our languages has them, and they are
+        // not used.
+        const CPtr<char*, std::free> reps(rep);
+        const CPtr<int, std::free> positions(pos), cuts(cut);
+        for (std::size_t i = 0; reps != nullptr && i < lower.size(); ++i) {
+            const CPtr<char, std::free> one(reps.get()[i]);
+        }
         if (rc == 0 && rep == nullptr) {
             // With a UTF-8 dictionary hyphens[] counts characters, not bytes.
             std::size_t byte = 0;
@@ -118,14 +128,6 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
                 ++ch;
             }
         }
-        if (rep != nullptr) {
-            for (std::size_t i = 0; i < lower.size(); ++i) {
-                std::free(rep[i]);
-            }
-            std::free(rep);
-            std::free(pos);
-            std::free(cut);
-        }
     }
     m_grew = true;
     return m_cache.emplace(std::move(key), std::move(pts)).first->second;
@@ -133,7 +135,8 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
 
 std::string Hyphenator::dictionaries_id() const {
     // The dictionary files' names, sizes and times: a cache is only as good as its patterns.
-    std::string id = "handout-hyphen-cache 1";
+    // 2: Spanish hyphenates with its own minimums (2 and 2).
+    std::string id = "handout-hyphen-cache 2";
     std::error_code ec;
     for (const char* n : {"hyph_en_US.dic", "hyph_en.dic", "hyph_es_ES.dic", "hyph_es.dic", "hyph_es_MX.dic"}) {
         std::filesystem::path p = std::filesystem::path(m_dir) / n;

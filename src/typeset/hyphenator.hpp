@@ -1,6 +1,10 @@
 // typeset: hyphenation points from libhyphen dictionaries, cached per word. One per worker thread.
 #pragma once
 
+#include "core/c_ptr.hpp"
+
+#include <hyphen.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -8,17 +12,12 @@
 #include <unordered_map>
 #include <vector>
 
-typedef struct _HyphenDict HyphenDict;
-
 namespace handout {
 
 class Hyphenator {
 public:
     /// `dict_dir` holds hyph_LL_CC.dic files (Debian: /usr/share/hyphen).
     explicit Hyphenator(std::string dict_dir);
-    ~Hyphenator();
-    Hyphenator(const Hyphenator&) = delete;
-    Hyphenator& operator=(const Hyphenator&) = delete;
 
     /// Whether a dictionary for `lang` ("en", "es", "en-US") can be loaded.
     bool supports(std::string_view lang);
@@ -40,7 +39,7 @@ public:
 private:
     HyphenDict* dict(std::string_view lang);
     std::string m_dir;
-    std::map<std::string, HyphenDict*, std::less<>> m_dicts;
+    std::map<std::string, CPtr<HyphenDict, hnj_hyphen_free>, std::less<>> m_dicts;  ///< null: no dictionary
     std::string dictionaries_id() const;
     std::unordered_map<std::string, std::vector<std::size_t>> m_cache;
     bool m_grew = false;

@@ -1,5 +1,8 @@
 #include "typeset/paragraph.hpp"
 
+#include "core/c_ptr.hpp"
+#include "typeset/break_chooser.hpp"
+#include "typeset/break_points.hpp"
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
 
@@ -8,9 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <optional>
-#include <cstring>
 
 namespace handout {
 
@@ -18,12 +19,15 @@ namespace {
 
 constexpr std::string_view soft_hyphen = "\xC2\xAD";
 
-using LayoutPtr = std::unique_ptr<PangoLayout, void (*)(gpointer)>;
+using LayoutPtr = CPtr<PangoLayout, g_object_unref>;
+using AttrListPtr = CPtr<PangoAttrList, pango_attr_list_unref>;
+using FontDescriptionPtr = CPtr<PangoFontDescription, pango_font_description_free>;
+using LayoutIterPtr = CPtr<PangoLayoutIter, pango_layout_iter_free>;
 
 /// The paragraph as Pango sees it: text, attributes, and where each piece came from.
 struct Prepared {
     std::string text;
-    PangoAttrList* attrs = nullptr;
+    AttrListPtr attrs;
     struct Piece {
         std::size_t begin, end;     ///< byte range in text
         std::size_t source;         ///< byte offset in the content file
@@ -114,11 +118,11 @@ std::string without_isolates(std::string_view s) {
 Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
     Prepared p;
     const bool rtl = rtl_language(style.lang);
-    p.attrs = pango_attr_list_new();
+    p.attrs.reset(pango_attr_list_new());
     auto add = [&](PangoAttribute* a, std::size_t b, std::size_t e) {
         a->start_index = static_cast<guint>(b);
         a->end_index = static_cast<guint>(e);
-        pango_attr_list_insert(p.attrs, a);  // the list owns it
+        pango_attr_list_insert(p.attrs.get(), a);  // the list owns it
     };
     for (const auto& s : spans) {
         std::size_t begin = p.text.size();
@@ -159,20 +163,18 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
 }
 
 LayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width) {
-    LayoutPtr layout(pango_layout_new(fs.context()), g_object_unref);
-    PangoFontDescription* desc = pango_font_description_new();
-    pango_font_description_set_family(desc, style.family.c_str());
-    pango_font_description_set_absolute_size(desc, style.size * PANGO_SCALE);
-    pango_font_description_set_weight(desc, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(layout.get(), desc);  // copies
-    pango_font_description_free(desc);
-    PangoAttrList* attrs = pango_attr_list_copy(p.attrs);
+    LayoutPtr layout(pango_layout_new(fs.context()));
+    FontDescriptionPtr desc(pango_font_description_new());
+    pango_font_description_set_family(desc.get(), style.family.c_str());
+    pango_font_description_set_absolute_size(desc.get(), style.size * PANGO_SCALE);
+    pango_font_description_set_weight(desc.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout.get(), desc.get());  // copies
+    AttrListPtr attrs(pango_attr_list_copy(p.attrs.get()));
     PangoAttribute* lang = pango_attr_language_new(pango_language_from_string(style.lang.c_str()));
     lang->start_index = 0;
     lang->end_index = G_MAXUINT;
-    pango_attr_list_insert_before(attrs, lang);
-    pango_layout_set_attributes(layout.get(), attrs);  // takes a reference
-    pango_attr_list_unref(attrs);
+    pango_attr_list_insert_before(attrs.get(), lang);  // the list owns it
+    pango_layout_set_attributes(layout.get(), attrs.get());  // takes a reference
     if (width > 0) {
         pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
         pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD);
@@ -204,19 +206,18 @@ double pt(int pango_units) {
     return pango_units / double(PANGO_SCALE);
 }
 
-/// Converts one Pango run into a GlyphRun; x is the run's left edge in pt from the line start.
 /// Converts the glyphs of one Pango run whose clusters start in [lo, hi) into a GlyphRun;
-/// x is the left edge of the first of them, in pt from the line start.
+/// x is the left edge of the first of them, in pt from the line start. `extra` (sorted by byte)
+/// widens the clusters starting at those bytes: the spaces of a justified line.
 GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, double x, std::size_t lo = 0,
-                     std::size_t hi = std::string::npos) {
+                     std::size_t hi = std::string::npos, const std::vector<std::pair<std::size_t, double>>* extra = nullptr) {
     PangoItem* item = run->item;
     PangoGlyphString* gs = run->glyphs;
     GlyphRun out;
     out.origin = {x, 0};
     out.font = fs.font_id(item->analysis.font);
-    PangoFontDescription* d = pango_font_describe_with_absolute_size(item->analysis.font);
-    out.size = pango_font_description_get_size(d) / double(PANGO_SCALE);
-    pango_font_description_free(d);
+    FontDescriptionPtr d(pango_font_describe_with_absolute_size(item->analysis.font));
+    out.size = pango_font_description_get_size(d.get()) / double(PANGO_SCALE);
 
     const auto item_begin = std::max(static_cast<std::size_t>(item->offset), lo);
     const auto item_end = std::min(static_cast<std::size_t>(item->offset) + static_cast<std::size_t>(item->length), hi);
@@ -277,20 +278,25 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
                 text.clear();
             }
         }
+        double widen = 0;
+        if (extra != nullptr && !same_cluster) {
+            auto it = std::lower_bound(extra->begin(), extra->end(), cb, [](const auto& e, std::size_t b) { return e.first < b; });
+            widen = it != extra->end() && it->first == cb ? it->second : 0;
+        }
         if (gi.glyph == PANGO_GLYPH_EMPTY || ((gi.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 && gi.geometry.width == 0)) {
             // Blank glyphs (the space Pango blanks at a line end, unused soft hyphens): no glyph,
             // keep the text and the advance.
             out.text += text;
             if (out.glyphs.empty()) {
-                pending += pt(gi.geometry.width);
+                pending += pt(gi.geometry.width) + widen;
             } else {
-                out.glyphs.back().advance += pt(gi.geometry.width);
+                out.glyphs.back().advance += pt(gi.geometry.width) + widen;
             }
             continue;
         }
         Glyph g;
         g.id = (gi.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 ? 0 : gi.glyph;
-        g.advance = pt(gi.geometry.width);
+        g.advance = pt(gi.geometry.width) + widen;
         g.dx = pt(gi.geometry.x_offset) + pending;
         g.dy = pt(gi.geometry.y_offset);
         pending = 0;
@@ -410,223 +416,306 @@ void decorate(LineBox& lb, const std::vector<const Prepared::Piece*>& links, con
     }
 }
 
-/// Total-fit line breaking (Knuth–Plass, as TeX and Typst do) over one shaping of the whole
-/// paragraph: break opportunities from Pango's log attributes (spaces, soft hyphens), widths
-/// from the shaped glyphs, then justification by setting each line's spaces. Returns nothing
-/// when it cannot help (right-to-left text, forced breaks, a word wider than the measure):
-/// the caller then breaks greedily.
-std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width,
-                                 const FontMetrics& m, const ParaBox& metrics_only) {
-    if (p.text.find("\xE2\x80\xA8") != std::string::npos || width <= 0) {
-        return std::nullopt;
-    }
-    LayoutPtr layout = make_layout(fs, p, style, -1);
-    if (pango_layout_get_line_count(layout.get()) != 1) {
-        return std::nullopt;
-    }
-    PangoLayoutLine* line = pango_layout_get_line_readonly(layout.get(), 0);
-    struct RunAt {
-        PangoGlyphItem* run;
+// Penalties in TeX's units (demerits grow with their square).
+constexpr double hyphen_penalty = 50;     ///< TeX's \hyphenpenalty: a break at a soft hyphen
+constexpr double ex_hyphen_penalty = 50;  ///< TeX's \exhyphenpenalty: after a hyphen in the text
+/// A break inside a web or email address (no hyphen shown): only when it clearly helps the
+/// lines around it.
+constexpr double address_penalty = 100;
+
+/// The paragraph shaped on one line per forced break (no width): its runs and each cluster's x.
+struct OneLine {
+    LayoutPtr layout;
+    struct Run {
+        PangoGlyphItem* run;  ///< owned by the layout
         std::size_t begin, end;  ///< bytes
     };
-    std::vector<RunAt> runs;
-    std::vector<std::pair<std::size_t, double>> starts;  // cluster start byte → x, ascending
-    double x = 0;
-    for (GSList* r = line->runs; r != nullptr; r = r->next) {
-        auto* run = static_cast<PangoGlyphItem*>(r->data);
-        if (run->item->analysis.level % 2 != 0) {
-            return std::nullopt;
-        }
-        auto ib = static_cast<std::size_t>(run->item->offset);
-        runs.push_back({run, ib, ib + static_cast<std::size_t>(run->item->length)});
-        const PangoGlyphString* gs = run->glyphs;
-        for (int j = 0; j < gs->num_glyphs; ++j) {
-            if (j == 0 || gs->log_clusters[j] != gs->log_clusters[j - 1]) {
-                starts.emplace_back(ib + static_cast<std::size_t>(gs->log_clusters[j]), x);
-            }
-            x += pt(gs->glyphs[j].geometry.width);
-        }
-    }
-    const double total = x;
-    auto x_at = [&](std::size_t byte) {
+    std::vector<Run> runs;
+    std::vector<std::pair<std::size_t, double>> starts;  ///< cluster start byte → x in pt, ascending
+    double total = 0;  ///< pt
+
+    /// x of the first cluster that starts at or after `byte`.
+    double x_at(std::size_t byte) const {
         auto it = std::lower_bound(starts.begin(), starts.end(), byte, [](const auto& a, std::size_t b) { return a.first < b; });
         return it == starts.end() ? total : it->second;
-    };
-    auto font_at = [&](std::size_t byte) -> PangoFont* {
-        for (const auto& ra : runs) {
-            if (byte >= ra.begin && byte < ra.end) {
-                return ra.run->item->analysis.font;
+    }
+    bool cluster_starts(std::size_t byte) const {
+        auto it = std::lower_bound(starts.begin(), starts.end(), byte, [](const auto& a, std::size_t b) { return a.first < b; });
+        return it != starts.end() && it->first == byte;
+    }
+    PangoFont* font_at(std::size_t byte) const {
+        for (const auto& r : runs) {
+            if (byte >= r.begin && byte < r.end) {
+                return r.run->item->analysis.font;
             }
         }
         return runs.empty() ? nullptr : runs.back().run->item->analysis.font;
-    };
-    auto hyphen_of = [&](PangoFont* font, PangoGlyph& glyph) {
-        hb_codepoint_t g = 0;
-        hb_font_t* hb = pango_font_get_hb_font(font);  // transfer none
-        if (!hb_font_get_nominal_glyph(hb, 0x2010, &g) && !hb_font_get_nominal_glyph(hb, '-', &g)) {
-            return -1.0;
-        }
-        glyph = g;
-        PangoRectangle logical;
-        pango_font_get_glyph_extents(font, g, nullptr, &logical);
-        return pt(logical.width);
-    };
-
-    // Break opportunities: before each character Pango may break at.
-    int n_attrs = 0;
-    const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(layout.get(), &n_attrs);
-    struct Break {
-        std::size_t byte;
-        bool hyphen;
-        double hyphen_width;
-    };
-    std::vector<Break> breaks{{0, false, 0}};
-    {
-        std::size_t byte = 0;
-        for (int i = 0; i < n_attrs - 1 && byte < p.text.size(); ++i) {
-            if (i > 0 && attrs[i].is_line_break) {
-                bool hyphen = byte >= 2 && p.text.compare(byte - 2, 2, soft_hyphen) == 0;
-                PangoGlyph g = 0;
-                double hw = hyphen ? hyphen_of(font_at(byte - 2), g) : 0;
-                if (!hyphen || hw >= 0) {
-                    breaks.push_back({byte, hyphen, hw});
-                }
-            }
-            byte = static_cast<std::size_t>(g_utf8_next_char(p.text.data() + byte) - p.text.data());
-        }
-        breaks.push_back({p.text.size(), false, 0});
     }
-    const double space = [&] {
-        for (const auto& [b, sx] : starts) {
-            if (p.text[b] == ' ') {
-                return x_at(b + 1) - sx;
-            }
-        }
-        return style.size * 0.26;
-    }();
-    auto content_end = [&](std::size_t start, std::size_t end) {
-        while (end > start && p.text[end - 1] == ' ') {
-            --end;
-        }
-        return end;
-    };
-    auto spaces_in = [&](std::size_t a, std::size_t b) {
-        return static_cast<double>(std::count(p.text.begin() + static_cast<std::ptrdiff_t>(a), p.text.begin() + static_cast<std::ptrdiff_t>(b), ' '));
-    };
+};
 
-    // Dynamic programme over the breaks: the least total demerits to end a line at each.
-    const std::size_t n = breaks.size();
-    const double inf = std::numeric_limits<double>::infinity();
-    std::vector<double> best(n, inf);
-    std::vector<std::size_t> from(n, 0);
-    best[0] = 0;
-    for (std::size_t j = 1; j < n; ++j) {
-        const bool last = j + 1 == n;
-        for (std::size_t i = j; i-- > 0;) {
-            if (best[i] == inf) {
-                continue;
-            }
-            std::size_t a = breaks[i].byte, e = content_end(a, breaks[j].byte);
-            double natural = x_at(e) - x_at(a) + (breaks[j].hyphen ? breaks[j].hyphen_width : 0);
-            double spaces = spaces_in(a, e);
-            double stretch = spaces * space * 0.5, shrink = spaces * space * 0.33;  // TeX's proportions
-            if (natural - shrink > width + 0.01) {
-                if (j == i + 1) {
-                    return std::nullopt;  // one word wider than the measure: leave it to Pango
-                }
-                break;  // starting earlier only makes it longer
-            }
-            double ratio = 0;
-            if (natural > width) {
-                ratio = shrink > 0 ? (width - natural) / shrink : 0;
-            } else if (!last) {
-                ratio = stretch > 0 ? (width - natural) / stretch : (width - natural > 1 ? 10 : 0);
-            }
-            double badness = std::min(100 * std::pow(std::abs(ratio), 3.0), 10000.0);
-            double demerits = std::pow(10 + badness, 2);
-            if (breaks[j].hyphen) {
-                demerits += 1000 + (breaks[i].hyphen ? 10000 : 0);
-            }
-            if (best[i] + demerits < best[j]) {
-                best[j] = best[i] + demerits;
-                from[j] = i;
-            }
-        }
+constexpr std::string_view line_separator = "\xE2\x80\xA8";  // a forced break inside one paragraph
+
+/// Shapes `p` without a width. Nothing when a run is right to left (the chooser works in logical
+/// order) or Pango starts lines for anything but the forced breaks.
+std::optional<OneLine> shape_one_line(FontSystem& fs, const Prepared& p, const ParaStyle& style) {
+    OneLine s{make_layout(fs, p, style, -1), {}, {}, 0};
+    std::size_t forced = 0;
+    for (std::size_t at = p.text.find(line_separator); at != std::string::npos; at = p.text.find(line_separator, at + 1)) {
+        ++forced;
     }
-    if (best[n - 1] == inf) {
+    if (static_cast<std::size_t>(pango_layout_get_line_count(s.layout.get())) != forced + 1) {
         return std::nullopt;
     }
-    std::vector<std::size_t> chosen{n - 1};
-    while (chosen.back() != 0) {
-        chosen.push_back(from[chosen.back()]);
+    double x = 0;
+    for (GSList* l = pango_layout_get_lines_readonly(s.layout.get()); l != nullptr; l = l->next) {
+        auto* line = static_cast<PangoLayoutLine*>(l->data);
+        for (GSList* r = line->runs; r != nullptr; r = r->next) {
+            auto* run = static_cast<PangoGlyphItem*>(r->data);
+            if (run->item->analysis.level % 2 != 0) {
+                return std::nullopt;
+            }
+            auto ib = static_cast<std::size_t>(run->item->offset);
+            s.runs.push_back({run, ib, ib + static_cast<std::size_t>(run->item->length)});
+            const PangoGlyphString* gs = run->glyphs;
+            for (int j = 0; j < gs->num_glyphs; ++j) {
+                if (j == 0 || gs->log_clusters[j] != gs->log_clusters[j - 1]) {
+                    s.starts.emplace_back(ib + static_cast<std::size_t>(gs->log_clusters[j]), x);
+                }
+                x += pt(gs->glyphs[j].geometry.width);
+            }
+        }
     }
-    std::reverse(chosen.begin(), chosen.end());
+    s.total = x;
+    return s;
+}
+
+/// The hyphen glyph a font shows at a soft hyphen break, and its width; cached per font.
+class Hyphens {
+public:
+    struct Glyph {
+        PangoGlyph glyph = 0;
+        double width = -1;  ///< pt; negative when the font has no hyphen
+    };
+    Glyph of(PangoFont* font) {
+        for (const auto& [f, g] : m_known) {
+            if (f == font) {
+                return g;
+            }
+        }
+        Glyph g;
+        hb_codepoint_t id = 0;
+        hb_font_t* hb = pango_font_get_hb_font(font);  // transfer none
+        if (hb_font_get_nominal_glyph(hb, 0x2010, &id) || hb_font_get_nominal_glyph(hb, '-', &id)) {
+            PangoRectangle logical;
+            pango_font_get_glyph_extents(font, id, nullptr, &logical);
+            g = {id, pt(logical.width)};
+        }
+        m_known.emplace_back(font, g);
+        return g;
+    }
+
+private:
+    std::vector<std::pair<PangoFont*, Glyph>> m_known;
+};
+
+/// Knuth–Plass items for the shaped paragraph, with the bytes each stands for.
+struct Breakable {
+    std::vector<BreakItem> items;
+    std::vector<std::pair<std::size_t, std::size_t>> bytes;  ///< per item: [begin, end) in the text; a penalty is empty, at its break
+
+    void add(BreakItem item, std::size_t begin, std::size_t end) {
+        items.push_back(item);
+        bytes.emplace_back(begin, end);
+    }
+};
+
+/// Boxes for the text between breaks, glue for each space (TeX's stretch of a half and shrink of a
+/// third), and penalties where Pango's line-break rules, a soft hyphen or an address allow a
+/// break without a space.
+Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
+    enum : unsigned char { no_break, text_break, address_break };
+    const std::size_t n = p.text.size();
+    std::vector<unsigned char> before(n + 1, no_break);  // may a line break before this byte?
+    int n_attrs = 0;
+    const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(shaped.layout.get(), &n_attrs);
+    std::size_t byte = 0;
+    for (int i = 0; i < n_attrs && byte < n; ++i) {
+        if (i > 0 && attrs[i].is_line_break) {
+            before[byte] = text_break;
+        }
+        byte = static_cast<std::size_t>(g_utf8_next_char(p.text.data() + byte) - p.text.data());
+    }
+    // Inside an address only its own break points count (no break after its hyphen: the line
+    // would end as if the word had been hyphenated).
+    for (const AddressSpan& a : address_breaks(p.text)) {
+        std::fill(before.begin() + static_cast<std::ptrdiff_t>(a.begin) + 1, before.begin() + static_cast<std::ptrdiff_t>(a.end), no_break);
+        for (std::size_t b : a.breaks) {
+            if (shaped.cluster_starts(b)) {
+                before[b] = address_break;
+            }
+        }
+    }
+
+    // The last word is not hyphenated: its end alone would make the last line (CSS's
+    // hyphenate-limit-last, InDesign's "Hyphenate Last Word" off).
+    const std::size_t text_end = p.text.find_last_not_of(' ');
+    const std::size_t last_space = text_end == std::string::npos ? std::string::npos : p.text.find_last_of(' ', text_end);
+    const std::size_t last_word = last_space == std::string::npos ? 0 : last_space;
+
+    Breakable out;
+    std::size_t box_start = 0;
+    auto close_box = [&](std::size_t upto) {
+        if (upto > box_start) {
+            out.add(BreakItem::box_of(shaped.x_at(upto) - shaped.x_at(box_start)), box_start, upto);
+        }
+        box_start = upto;
+    };
+    auto end_line = [&](std::size_t at) {
+        std::vector<BreakItem> tail;
+        end_paragraph(tail);
+        for (const auto& item : tail) {
+            out.add(item, at, at);
+        }
+    };
+    std::size_t i = 0;
+    while (i < n) {
+        if (p.text[i] == ' ') {
+            std::size_t j = i;
+            while (j < n && p.text[j] == ' ') {
+                ++j;
+            }
+            close_box(i);
+            if (j == n || before[j] == no_break) {
+                out.add(BreakItem::penalty_of(BreakItem::infinite_penalty), i, i);  // a space that holds, e.g. in a phone number
+            }
+            for (std::size_t k = i; k < j; ++k) {
+                const double w = shaped.x_at(k + 1) - shaped.x_at(k);
+                out.add(BreakItem::glue_of(w, w / 2, w / 3), k, k + 1);
+            }
+            box_start = i = j;
+            continue;
+        }
+        if (p.text.compare(i, line_separator.size(), line_separator) == 0) {
+            close_box(i);
+            end_line(i);
+            box_start = i = i + line_separator.size();
+            continue;
+        }
+        const auto next = static_cast<std::size_t>(g_utf8_next_char(p.text.data() + i) - p.text.data());
+        if (next < n && before[next] != no_break && p.text[next] != ' ') {
+            std::string_view ch(p.text.data() + i, next - i);
+            if (ch == soft_hyphen) {
+                const Hyphens::Glyph h = hyphens.of(shaped.font_at(i));
+                if (h.width >= 0 && i < last_word) {
+                    close_box(next);
+                    out.add(BreakItem::penalty_of(hyphen_penalty, h.width, true), next, next);
+                }
+            } else {
+                close_box(next);
+                if (before[next] == address_break) {
+                    out.add(BreakItem::penalty_of(address_penalty), next, next);
+                } else if (ch == "-" || ch == "\xE2\x80\x90") {
+                    out.add(BreakItem::penalty_of(ex_hyphen_penalty, 0, true), next, next);
+                } else {
+                    out.add(BreakItem::penalty_of(0), next, next);  // after a dash, between ideographs …
+                }
+            }
+        }
+        i = next;
+    }
+    close_box(n);
+    end_line(n);
+    return out;
+}
+
+/// Total-fit line breaking (Knuth–Plass, as TeX and Typst do) over one shaping of the whole
+/// paragraph: the items from the shaping, the breaks from choose_breaks, then each line's spaces
+/// set by its adjustment ratio. Returns nothing when it cannot help (right-to-left text, a word
+/// wider than the measure): the caller then lets Pango break, which splits such a word.
+std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width,
+                                 const FontMetrics& m, const ParaBox& metrics_only) {
+    if (width <= 0) {
+        return std::nullopt;
+    }
+    std::optional<OneLine> shaped = shape_one_line(fs, p, style);
+    if (!shaped) {
+        return std::nullopt;
+    }
+    Hyphens hyphens;
+    const Breakable b = items_of(p, *shaped, hyphens);
+    BreakParams params;
+    params.line_width = width;
+    const BreakResult chosen = choose_breaks(b.items, params);
+    if (chosen.any_overfull()) {
+        return std::nullopt;
+    }
 
     ParaBox box = metrics_only;
-    for (std::size_t k = 1; k < chosen.size(); ++k) {
-        const Break& bi = breaks[chosen[k - 1]];
-        const Break& bj = breaks[chosen[k]];
-        const bool last = k + 1 == chosen.size();
-        std::size_t a = bi.byte, e = content_end(a, bj.byte);
+    std::size_t first = 0;  // the first item of the line
+    for (const BrokenLine& line : chosen.lines) {
+        const std::size_t k = line.end;
+        const BreakItem& at = b.items[k];
+        // Glue and penalties after a break are dropped; the line's text is that of its boxes.
+        while (first < k && b.items[first].kind != BreakItem::Kind::box) {
+            ++first;
+        }
+        std::size_t a = p.text.size(), e = a;
+        std::vector<std::pair<std::size_t, double>> extra;  // space byte → pt added to its advance
+        for (std::size_t q = first; q < k; ++q) {
+            const BreakItem& it = b.items[q];
+            if (it.kind == BreakItem::Kind::box) {
+                a = std::min(a, b.bytes[q].first);
+                e = b.bytes[q].second;
+            } else if (it.kind == BreakItem::Kind::glue && !it.fill) {
+                extra.emplace_back(b.bytes[q].first, line.ratio * (line.ratio >= 0 ? it.stretch : it.shrink));
+            }
+        }
+        std::size_t next = k + 1;
+        while (next < b.items.size() && b.items[next].kind != BreakItem::Kind::box) {
+            ++next;
+        }
+        first = k + 1;
+        if (a >= e) {
+            continue;  // nothing but spaces between two forced breaks
+        }
+        while (!extra.empty() && extra.back().first >= e) {
+            extra.pop_back();  // spaces after the last word (before a forced break)
+        }
+        auto extra_before = [&](std::size_t byte) {
+            double sum = 0;
+            for (const auto& [sb, d] : extra) {
+                sum += sb < byte ? d : 0;
+            }
+            return sum;
+        };
+
         LineBox lb;
         std::vector<const Prepared::Piece*> links;
-        const double x0 = x_at(a);
-        for (const auto& ra : runs) {
+        const double x0 = shaped->x_at(a);
+        for (const auto& ra : shaped->runs) {
             if (ra.end <= a || ra.begin >= e) {
                 continue;
             }
             std::size_t lo = std::max(ra.begin, a);
-            GlyphRun gr = convert_run(fs, p, ra.run, x_at(lo) - x0, lo, e);
+            GlyphRun gr = convert_run(fs, p, ra.run, shaped->x_at(lo) - x0 + extra_before(lo), lo, e, &extra);
             add_run(lb, links, std::move(gr), link_of(p, ra.run->item), style);
         }
         if (lb.runs.empty()) {
             continue;
         }
         GlyphRun& tail = lb.runs.back();
-        if (bj.hyphen) {
+        double natural = shaped->x_at(e) - x0;
+        if (at.kind == BreakItem::Kind::penalty && at.flagged && at.width > 0) {
             // The hyphen Pango would have inserted: its glyph, with U+00AD as its text so the
             // word extracts whole.
-            PangoGlyph g = 0;
-            double hw = hyphen_of(font_at(e - 2), g);
-            tail.glyphs.push_back(Glyph{g, hw, 0, 0, static_cast<std::uint32_t>(tail.text.size())});
+            const Hyphens::Glyph h = hyphens.of(shaped->font_at(e - soft_hyphen.size()));
+            tail.glyphs.push_back(Glyph{h.glyph, h.width, 0, 0, static_cast<std::uint32_t>(tail.text.size())});
             tail.text += soft_hyphen;
-        } else if (bj.byte > e) {
-            tail.text.append(p.text, e, bj.byte - e);  // the spaces at the break keep their text
-        }
-        // Justify: the spaces take up the difference (they may also give a little back).
-        double natural = 0;
-        for (const auto& r : lb.runs) {
-            double end = r.origin.x;
-            for (const auto& gl : r.glyphs) {
-                end += gl.advance;
-            }
-            natural = std::max(natural, end);
+            natural += h.width;
+        } else if (at.kind == BreakItem::Kind::glue && next < b.items.size()) {
+            tail.text.append(p.text, e, b.bytes[next].first - e);  // the spaces at the break keep their text
         }
         lb.width = natural;
-        if (!last || natural > width) {
-            std::vector<Glyph*> gaps;
-            for (auto& r : lb.runs) {
-                for (std::size_t gi = 0; gi < r.glyphs.size(); ++gi) {
-                    std::size_t next = gi + 1 < r.glyphs.size() ? r.glyphs[gi + 1].cluster : r.text.size();
-                    if (r.text.compare(r.glyphs[gi].cluster, next - r.glyphs[gi].cluster, " ") == 0) {
-                        gaps.push_back(&r.glyphs[gi]);
-                    }
-                }
-            }
-            if (!gaps.empty()) {
-                double each = (width - natural) / static_cast<double>(gaps.size());
-                double shift = 0;
-                for (auto& r : lb.runs) {
-                    r.origin.x += shift;
-                    for (auto& gl : r.glyphs) {
-                        if (std::find(gaps.begin(), gaps.end(), &gl) != gaps.end()) {
-                            gl.advance += each;
-                            shift += each;
-                        }
-                    }
-                }
-            }
-        }
         decorate(lb, links, style, m);
         box.lines.push_back(std::move(lb));
     }
@@ -647,17 +736,15 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
     Prepared p = prepare(hyph, spans, style);
     if (style.align == TextAlign::justify) {
         if (auto fitted = total_fit(fs, p, style, width, m, box)) {
-            pango_attr_list_unref(p.attrs);
             return std::move(*fitted);
         }
     }
     LayoutPtr layout = make_layout(fs, p, style, width);
-    pango_attr_list_unref(p.attrs);
-    PangoLayoutIter* iter = pango_layout_get_iter(layout.get());
+    LayoutIterPtr iter(pango_layout_get_iter(layout.get()));
     do {
-        PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+        PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter.get());
         PangoRectangle logical;
-        pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+        pango_layout_iter_get_line_extents(iter.get(), nullptr, &logical);
         LineBox lb;
         double x = pt(logical.x);
         std::vector<const Prepared::Piece*> links;
@@ -676,8 +763,7 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
         decorate(lb, links, style, m);
         lb.width = pt(logical.width);
         box.lines.push_back(std::move(lb));
-    } while (pango_layout_iter_next_line(iter));
-    pango_layout_iter_free(iter);
+    } while (pango_layout_iter_next_line(iter.get()));
     return box;
 }
 
@@ -689,14 +775,12 @@ ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle
     pango_layout_get_extents(whole.get(), nullptr, &logical);
     e.max = pt(logical.width);
     LayoutPtr narrow = make_layout(fs, p, style, 1);
-    PangoLayoutIter* iter = pango_layout_get_iter(narrow.get());
+    LayoutIterPtr iter(pango_layout_get_iter(narrow.get()));
     do {
         PangoRectangle r;
-        pango_layout_iter_get_line_extents(iter, nullptr, &r);
+        pango_layout_iter_get_line_extents(iter.get(), nullptr, &r);
         e.min = std::max(e.min, pt(r.width));
-    } while (pango_layout_iter_next_line(iter));
-    pango_layout_iter_free(iter);
-    pango_attr_list_unref(p.attrs);
+    } while (pango_layout_iter_next_line(iter.get()));
     return e;
 }
 
