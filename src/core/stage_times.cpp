@@ -51,7 +51,7 @@ std::string stage_report(std::size_t documents) {
             continue;
         }
         char buf[128];
-        std::snprintf(buf, sizeof buf, "%s%s %.2f ms", out.empty() ? "" : ", ", name(static_cast<Stage>(i)), ns / 1e6 / n);
+        std::snprintf(buf, sizeof buf, "%s%s %.2f ms", out.empty() ? "" : ", ", name(static_cast<Stage>(i)), static_cast<double>(ns) / 1e6 / n);
         out += buf;
     }
     return out + " per document";

@@ -22,8 +22,8 @@ std::string stage_report(std::size_t documents);
 /// Times the scope it lives in when timings are on.
 class StageTimer {
 public:
-    explicit StageTimer(Stage s) : m_stage(s), m_on(stage_times_on()) {
-        if (m_on) {
+    explicit StageTimer(Stage s) : m_stage(s), m_running(stage_times_on()) {
+        if (m_running) {
             m_start = std::chrono::steady_clock::now();
         }
     }
@@ -31,15 +31,15 @@ public:
     StageTimer(const StageTimer&) = delete;
     StageTimer& operator=(const StageTimer&) = delete;
     void stop() {
-        if (m_on) {
+        if (m_running) {
             add_stage_time(m_stage, std::chrono::steady_clock::now() - m_start);
-            m_on = false;
+            m_running = false;
         }
     }
 
 private:
     Stage m_stage;
-    bool m_on;
+    bool m_running;
     std::chrono::steady_clock::time_point m_start;
 };
 

@@ -1,6 +1,6 @@
 #include "pages/pages.hpp"
 
-#include "pages/overloaded.hpp"
+#include "core/overloaded.hpp"
 
 #include <charconv>
 

@@ -2,7 +2,7 @@
 // laid out as slices at x with a width; tables are in table.cpp, fenced divs in divs.cpp.
 #include "typeset/typesetter.hpp"
 
-#include "pages/overloaded.hpp"
+#include "core/overloaded.hpp"
 
 #include <algorithm>
 

@@ -3,6 +3,7 @@
 #include "core/cairo_ptr.hpp"
 #include "core/fc_ptr.hpp"
 #include "core/glib_ptr.hpp"
+#include "core/pango_ptr.hpp"
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
@@ -154,7 +155,7 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
     if (it != m_metrics.end()) {
         return it->second;
     }
-    CPtr<PangoFontDescription, pango_font_description_free> desc(pango_font_description_new());
+    PangoFontDescriptionPtr desc(pango_font_description_new());
     pango_font_description_set_family(desc.get(), family.c_str());
     pango_font_description_set_absolute_size(desc.get(), size * PANGO_SCALE);
     pango_font_description_set_weight(desc.get(), bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -175,7 +176,7 @@ FontMetrics FontSystem::metrics(const std::string& family, double size, bool bol
         }
     }
     if (fm.ascent <= 0) {
-        CPtr<PangoFontMetrics, pango_font_metrics_unref> m(
+        PangoFontMetricsPtr m(
             pango_context_get_metrics(m_handles->context.get(), desc.get(), nullptr));
         fm = FontMetrics{pango_font_metrics_get_ascent(m.get()) / double(PANGO_SCALE),
                          pango_font_metrics_get_descent(m.get()) / double(PANGO_SCALE)};
@@ -217,7 +218,7 @@ bool FontSystem::has_family(const std::string& family) const {
     PangoFontFamily** list = nullptr;  // the array is ours, the families in it are not
     int n = 0;
     pango_font_map_list_families(m_handles->font_map.get(), &list, &n);
-    CPtr<PangoFontFamily*, g_free> families(list);
+    GMallocPtr<PangoFontFamily*> families(list);
     bool found = false;
     for (int i = 0; i < n && !found; ++i) {
         found = family == pango_font_family_get_name(families.get()[i]);

@@ -1,6 +1,6 @@
 #include "typeset/typesetter.hpp"
 
-#include "pages/overloaded.hpp"
+#include "core/overloaded.hpp"
 #include "typeset/font_system.hpp"
 #include "typeset/para_cache.hpp"
 

@@ -3,6 +3,7 @@
 #include "core/cairo_ptr.hpp"
 #include "core/fc_ptr.hpp"
 #include "core/glib_ptr.hpp"
+#include "core/overloaded.hpp"
 #include "image/rsvg_lazy.hpp"
 #include "pages/hyphen_joins.hpp"
 #include "render/cairo/jpeg_surface.hpp"
@@ -26,13 +27,6 @@ using SurfacePtr = CairoSurfacePtr;
 using FontFacePtr = CairoFontFacePtr;
 using FontOptionsPtr = CairoFontOptionsPtr;
 using PatternPtr = FcPatternPtr;
-
-template <class... Ts>
-struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string num(double v) {
     char buf[32];
@@ -219,7 +213,7 @@ TextOverrides rejoin_hyphenated_words(const Pages& pages) {
 void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces& faces, CairoCache::Impl& cache, bool pdf,
                const TextOverrides& overrides, Diagnostics& diags) {
     for (const auto& item : page.items) {
-        std::visit(overloaded{
+        std::visit(Overloaded{
                        [&](const GlyphRun& run) {
                            auto it = overrides.find(&run);
                            draw_glyphs(cr, it != overrides.end() ? it->second : run, faces, pdf);

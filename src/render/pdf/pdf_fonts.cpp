@@ -1,7 +1,7 @@
 #include "render/pdf/pdf_fonts.hpp"
 
 #include "render/pdf/cff_charset.hpp"
-#include "render/pdf/overloaded.hpp"
+#include "core/overloaded.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
 #include <glib.h>
@@ -116,7 +116,7 @@ std::vector<FontUse> collect_font_uses(const Pages& doc) {
     };
     for (const auto& page : doc.pages) {
         for (const auto& item : page.items) {
-            std::visit(overloaded{
+            std::visit(Overloaded{
                            [&](const GlyphRun& run) { add_run(run); },
                            [](const Rule&) {},     // no glyphs
                            [](const Box&) {},      // no glyphs

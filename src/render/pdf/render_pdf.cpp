@@ -2,7 +2,7 @@
 
 #include "core/stage_times.hpp"
 #include "pages/hyphen_joins.hpp"
-#include "render/pdf/overloaded.hpp"
+#include "core/overloaded.hpp"
 #include "render/pdf/pdf_cache.hpp"
 #include "render/pdf/pdf_catalog.hpp"
 #include "render/pdf/pdf_content.hpp"
@@ -27,7 +27,6 @@ namespace {
 
 using pdf::ContentStream;
 using pdf::num;
-using pdf::overloaded;
 
 void path_box(std::string& c, const Rect& r, double radius, double page_h) {
     double x = r.x, y = page_h - r.y - r.h, w = r.w, h = r.h;
@@ -105,7 +104,7 @@ public:
             draft.obj.replaceKey("/MediaBox", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(0, 0, page.width, page.height)));
         }
         for (const Item& item : page.items) {
-            std::visit(overloaded{
+            std::visit(Overloaded{
                            [&](const GlyphRun& run) { draw_text(draft, item, run); },
                            [&](const Rule& rule) { draw_rule(draft, item, rule); },
                            [&](const Box& box) { draw_box(draft, item, box); },
