@@ -121,13 +121,18 @@ BreakParams measure(double width) {
 
 /// `text` with '|' at each address break point.
 std::string marked(std::string_view text) {
-    std::string out(text);
-    const auto spans = address_breaks(text);
-    for (auto s = spans.rbegin(); s != spans.rend(); ++s) {
-        for (auto b = s->breaks.rbegin(); b != s->breaks.rend(); ++b) {
-            out.insert(*b, "|");
-        }
+    std::vector<std::size_t> at;
+    for (const auto& span : address_breaks(text)) {
+        at.insert(at.end(), span.breaks.begin(), span.breaks.end());
     }
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t b : at) {
+        out.append(text.substr(from, b - from));
+        out.push_back('|');
+        from = b;
+    }
+    out.append(text.substr(from));
     return out;
 }
 
