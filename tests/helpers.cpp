@@ -4,6 +4,10 @@
 #include "content/parse_content.hpp"
 #include "layout/parse_layout.hpp"
 
+#include "core/cairo_ptr.hpp"
+
+#include <hb-ot.h>
+#include <nlohmann/json.hpp>
 #include <poppler.h>
 
 #include <spawn.h>
@@ -162,38 +166,54 @@ std::vector<std::string> child_environment(const EnvChanges& changes) {
 
 namespace {
 
-int spawn_with(const std::vector<std::string>& args, char** envp, const std::string& out_path,
-               const std::string& err_path) {
-    std::vector<std::string> argv_s;
-    argv_s.emplace_back(HANDOUT_BINARY);
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
+/// Starts `argv` (looked up on PATH when `search_path`) with stdin from /dev/null and stdout and
+/// stderr written to the given files; returns the child's pid, or the error number negated.
+int spawn_process(std::vector<std::string> argv_s, const EnvChanges& changes, bool search_path,
+                  const std::string& out_path, const std::string& err_path) {
     std::vector<char*> argv;
     for (auto& a : argv_s) {
         argv.push_back(a.data());
     }
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? static_cast<int>(pid) : -1;
-}
-
-}  // namespace
-
-int spawn_cli(const std::vector<std::string>& args, const EnvChanges& changes, const std::string& out_path,
-              const std::string& err_path) {
     std::vector<std::string> env = child_environment(changes);
     std::vector<char*> envp;
     for (auto& e : env) {
         envp.push_back(e.data());
     }
     envp.push_back(nullptr);
-    return spawn_with(args, envp.data(), out_path, err_path);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid = 0;
+    int rc = search_path ? posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data())
+                         : posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    return rc == 0 ? static_cast<int>(pid) : -rc;
+}
+
+/// Waits for `pid` and collects what it wrote to the two files.
+RunResult finish(int pid, const std::string& out_path, const std::string& err_path) {
+    RunResult r;
+    ChildEnd end = wait_child(pid);
+    r.exit_code = end.exited ? end.exit_code : -1;
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
+    if (end.signaled) {
+        r.err += "\n(killed by signal " + std::to_string(end.signal) + ")";
+    }
+    return r;
+}
+
+}  // namespace
+
+int spawn_cli(const std::vector<std::string>& args, const EnvChanges& changes, const std::string& out_path,
+              const std::string& err_path) {
+    std::vector<std::string> argv = {HANDOUT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    int pid = spawn_process(std::move(argv), changes, false, out_path, err_path);
+    return pid > 0 ? pid : -1;
 }
 
 ChildEnd wait_child(int pid, bool poll) {
@@ -303,60 +323,29 @@ SharedRender render_shared(const std::vector<std::string>& args, const EnvChange
 
 RunResult run_cli_env(const std::vector<std::string>& args, const EnvChanges& changes) {
     TempDir io;
-    RunResult r;
     int pid = spawn_cli(args, changes, io / "stdout", io / "stderr");
     if (pid < 0) {
+        RunResult r;
         r.err = "posix_spawn failed";
         return r;
     }
-    ChildEnd end = wait_child(pid);
-    r.exit_code = end.exited ? end.exit_code : -1;
-    r.out = read_file(io / "stdout");
-    r.err = read_file(io / "stderr");
-    return r;
+    return finish(pid, io / "stdout", io / "stderr");
 }
 
-RunResult run_command(const std::vector<std::string>& argv_in, const EnvChanges& changes) {
-    RunResult r;
-    if (argv_in.empty()) {
+RunResult run_command(const std::vector<std::string>& argv, const EnvChanges& changes) {
+    if (argv.empty()) {
+        RunResult r;
         r.err = "run_command: no program";
         return r;
     }
     TempDir io;
-    std::string out_path = io / "stdout";
-    std::string err_path = io / "stderr";
-    std::vector<std::string> argv_s = argv_in;
-    std::vector<char*> argv;
-    for (auto& a : argv_s) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<std::string> env = child_environment(changes);
-    std::vector<char*> envp;
-    for (auto& e : env) {
-        envp.push_back(e.data());
-    }
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        r.err = "cannot run `" + argv_in[0] + "`: " + std::strerror(rc);
+    int pid = spawn_process(argv, changes, true, io / "stdout", io / "stderr");
+    if (pid <= 0) {
+        RunResult r;
+        r.err = "cannot run `" + argv[0] + "`: " + std::strerror(-pid);
         return r;
     }
-    ChildEnd end = wait_child(static_cast<int>(pid));
-    r.exit_code = end.exited ? end.exit_code : -1;
-    r.out = read_file(out_path);
-    r.err = read_file(err_path);
-    if (end.signaled) {
-        r.err += "\n(killed by signal " + std::to_string(end.signal) + ")";
-    }
-    return r;
+    return finish(pid, io / "stdout", io / "stderr");
 }
 
 EnvChanges batch_env(const EnvChanges& extra) {
@@ -384,27 +373,39 @@ std::vector<std::string> list_files(const std::string& dir) {
 }
 
 RunResult run_cli(const std::vector<std::string>& args) {
-    TempDir io;
-    std::string out_path = io / "stdout";
-    std::string err_path = io / "stderr";
-    int spawned = spawn_with(args, environ, out_path, err_path);
-    RunResult r;
-    if (spawned < 0) {
-        r.err = "posix_spawn failed";
-        return r;
-    }
-    auto pid = static_cast<pid_t>(spawned);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            r.err = "waitpid failed";
-            return r;
+    return run_cli_env(args, {});
+}
+
+bool contains(std::string_view hay, std::string_view needle) {
+    return hay.find(needle) != std::string_view::npos;
+}
+
+std::vector<std::string> pdfs_in(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& f : list_files(dir)) {
+        if (f.ends_with(".pdf")) {
+            out.push_back(f);
         }
     }
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out_path);
-    r.err = read_file(err_path);
-    return r;
+    return out;
+}
+
+std::string front_matter_title(const std::string& path) {
+    std::string text = read_file(path);
+    REQUIRE_MESSAGE(!text.empty(), "cannot read ", path);
+    std::size_t at = text.find("\ntitle:");
+    REQUIRE(at != std::string::npos);
+    std::size_t b = text.find('"', at);
+    std::size_t e = text.find('"', b + 1);
+    REQUIRE((b != std::string::npos && e != std::string::npos));
+    return text.substr(b + 1, e - b - 1);
+}
+
+nlohmann::ordered_json read_json(const std::string& path) {
+    std::string text = read_file(path);
+    auto j = nlohmann::ordered_json::parse(text, nullptr, false);
+    REQUIRE_MESSAGE(!j.is_discarded(), path, ": ", text);
+    return j;
 }
 
 std::string normalize_space(std::string_view s) {
@@ -479,28 +480,29 @@ handout::CheckResult check_text(const std::string& markdown, const CheckOptions&
 
 namespace {
 
+using handout::GCharPtr;
+using handout::GErrorPtr;
+using handout::GObjectPtr;
+using PopplerIndexIterPtr = handout::CPtr<PopplerIndexIter, poppler_index_iter_free>;
+using PopplerActionPtr = handout::CPtr<PopplerAction, poppler_action_free>;
+using PopplerFontsIterPtr = handout::CPtr<PopplerFontsIter, poppler_fonts_iter_free>;
+using PopplerLinkMappingPtr = handout::CPtr<GList, poppler_page_free_link_mapping>;
+
 /// Takes a g_malloc'd string and frees it.
 std::string take(gchar* s) {
-    if (s == nullptr) {
-        return {};
-    }
-    std::string out(s);
-    g_free(s);
-    return out;
+    GCharPtr owned(s);
+    return owned ? std::string(owned.get()) : std::string();
 }
 
 void walk_outline(PopplerIndexIter* iter, std::vector<std::string>& out) {
     do {
-        PopplerAction* action = poppler_index_iter_get_action(iter);
-        if (action != nullptr) {
+        if (PopplerActionPtr action{poppler_index_iter_get_action(iter)}) {
             if (action->any.title != nullptr) {
                 out.emplace_back(action->any.title);
             }
-            poppler_action_free(action);
         }
-        if (PopplerIndexIter* child = poppler_index_iter_get_child(iter)) {
-            walk_outline(child, out);
-            poppler_index_iter_free(child);
+        if (PopplerIndexIterPtr child{poppler_index_iter_get_child(iter)}) {
+            walk_outline(child.get(), out);
         }
     } while (poppler_index_iter_next(iter));
 }
@@ -509,42 +511,36 @@ void walk_outline(PopplerIndexIter* iter, std::vector<std::string>& out) {
 
 Pdf::Pdf(const std::string& path) {
     std::string abs = std::filesystem::absolute(path).string();
-    GError* err = nullptr;
-    gchar* uri = g_filename_to_uri(abs.c_str(), nullptr, &err);
-    if (uri == nullptr) {
-        m_error = err != nullptr ? err->message : "g_filename_to_uri failed";
-        g_clear_error(&err);
+    GError* raw_err = nullptr;
+    GCharPtr uri(g_filename_to_uri(abs.c_str(), nullptr, &raw_err));
+    GErrorPtr err(raw_err);
+    if (!uri) {
+        m_error = err ? err->message : "g_filename_to_uri failed";
         return;
     }
-    m_doc = poppler_document_new_from_file(uri, nullptr, &err);
-    g_free(uri);
-    if (m_doc == nullptr) {
-        m_error = err != nullptr ? err->message : "poppler could not open the file";
-        g_clear_error(&err);
-    }
-}
-
-Pdf::~Pdf() {
-    if (m_doc != nullptr) {
-        g_object_unref(m_doc);
+    raw_err = nullptr;
+    m_doc.reset(poppler_document_new_from_file(uri.get(), nullptr, &raw_err));
+    err.reset(raw_err);
+    if (!m_doc) {
+        m_error = err ? err->message : "poppler could not open the file";
     }
 }
 
 int Pdf::page_count() const {
-    return m_doc == nullptr ? 0 : poppler_document_get_n_pages(m_doc);
+    return m_doc ? poppler_document_get_n_pages(m_doc.get()) : 0;
 }
 
+namespace {
+
+GObjectPtr<PopplerPage> page_of(PopplerDocument* doc, int page) {
+    return GObjectPtr<PopplerPage>(doc != nullptr ? poppler_document_get_page(doc, page) : nullptr);
+}
+
+}  // namespace
+
 std::string Pdf::page_text(int page) const {
-    if (m_doc == nullptr) {
-        return {};
-    }
-    PopplerPage* p = poppler_document_get_page(m_doc, page);
-    if (p == nullptr) {
-        return {};
-    }
-    std::string t = take(poppler_page_get_text(p));
-    g_object_unref(p);
-    return t;
+    GObjectPtr<PopplerPage> p = page_of(m_doc.get(), page);
+    return p ? take(poppler_page_get_text(p.get())) : std::string();
 }
 
 std::string Pdf::text() const {
@@ -557,47 +553,41 @@ std::string Pdf::text() const {
 }
 
 std::string Pdf::title() const {
-    return m_doc == nullptr ? std::string() : take(poppler_document_get_title(m_doc));
+    return m_doc ? take(poppler_document_get_title(m_doc.get())) : std::string();
 }
 
 std::string Pdf::author() const {
-    return m_doc == nullptr ? std::string() : take(poppler_document_get_author(m_doc));
+    return m_doc ? take(poppler_document_get_author(m_doc.get())) : std::string();
 }
 
 std::string Pdf::keywords() const {
-    return m_doc == nullptr ? std::string() : take(poppler_document_get_keywords(m_doc));
+    return m_doc ? take(poppler_document_get_keywords(m_doc.get())) : std::string();
 }
 
 std::vector<std::string> Pdf::outline() const {
     std::vector<std::string> out;
-    if (m_doc == nullptr) {
+    if (!m_doc) {
         return out;
     }
-    if (PopplerIndexIter* iter = poppler_index_iter_new(m_doc)) {
-        walk_outline(iter, out);
-        poppler_index_iter_free(iter);
+    if (PopplerIndexIterPtr iter{poppler_index_iter_new(m_doc.get())}) {
+        walk_outline(iter.get(), out);
     }
     return out;
 }
 
 std::vector<std::string> Pdf::link_uris(int page) const {
     std::vector<std::string> out;
-    if (m_doc == nullptr) {
+    GObjectPtr<PopplerPage> p = page_of(m_doc.get(), page);
+    if (!p) {
         return out;
     }
-    PopplerPage* p = poppler_document_get_page(m_doc, page);
-    if (p == nullptr) {
-        return out;
-    }
-    GList* links = poppler_page_get_link_mapping(p);
-    for (GList* l = links; l != nullptr; l = l->next) {
+    PopplerLinkMappingPtr links(poppler_page_get_link_mapping(p.get()));
+    for (GList* l = links.get(); l != nullptr; l = l->next) {
         auto* m = static_cast<PopplerLinkMapping*>(l->data);
         if (m->action != nullptr && m->action->type == POPPLER_ACTION_URI && m->action->uri.uri != nullptr) {
             out.emplace_back(m->action->uri.uri);
         }
     }
-    poppler_page_free_link_mapping(links);
-    g_object_unref(p);
     return out;
 }
 
@@ -611,41 +601,138 @@ std::vector<std::string> Pdf::link_uris() const {
 }
 
 std::pair<double, double> Pdf::page_size(int page) const {
-    if (m_doc == nullptr) {
-        return {0, 0};
-    }
-    PopplerPage* p = poppler_document_get_page(m_doc, page);
-    if (p == nullptr) {
+    GObjectPtr<PopplerPage> p = page_of(m_doc.get(), page);
+    if (!p) {
         return {0, 0};
     }
     double w = 0, h = 0;
-    poppler_page_get_size(p, &w, &h);
-    g_object_unref(p);
+    poppler_page_get_size(p.get(), &w, &h);
     return {w, h};
 }
 
 std::vector<Pdf::Font> Pdf::fonts() const {
     std::vector<Font> out;
-    if (m_doc == nullptr) {
+    if (!m_doc) {
         return out;
     }
-    PopplerFontInfo* info = poppler_font_info_new(m_doc);
-    PopplerFontsIter* iter = nullptr;
-    while (poppler_font_info_scan(info, page_count(), &iter)) {
-        if (iter == nullptr) {
+    GObjectPtr<PopplerFontInfo> info(poppler_font_info_new(m_doc.get()));
+    for (;;) {
+        PopplerFontsIter* raw = nullptr;
+        bool more = poppler_font_info_scan(info.get(), page_count(), &raw) != 0;
+        PopplerFontsIterPtr iter(raw);
+        if (!more) {
+            break;
+        }
+        if (!iter) {
             continue;
         }
         do {
             // The full name keeps the subset tag ("ABCDEF+"); get_name strips it.
-            const char* name = poppler_fonts_iter_get_full_name(iter);
-            out.push_back(Font{name != nullptr ? name : "", poppler_fonts_iter_is_embedded(iter) != 0,
-                               poppler_fonts_iter_is_subset(iter) != 0});
-        } while (poppler_fonts_iter_next(iter));
-        poppler_fonts_iter_free(iter);
-        iter = nullptr;
+            const char* name = poppler_fonts_iter_get_full_name(iter.get());
+            out.push_back(Font{name != nullptr ? name : "", poppler_fonts_iter_is_embedded(iter.get()) != 0,
+                               poppler_fonts_iter_is_subset(iter.get()) != 0});
+        } while (poppler_fonts_iter_next(iter.get()));
     }
-    g_object_unref(info);
     return out;
+}
+
+// ---- outside tools, pixels and fonts -------------------------------------------------------
+
+bool have(const RunResult& run, const std::string& path) {
+    bool ok = run.exit_code == 0 && exists(path);
+    CHECK_MESSAGE(ok, "render failed (exit ", run.exit_code, "): ", run.err);
+    return ok;
+}
+
+std::string pdftotext(const std::string& pdf) {
+    auto r = run_command({"pdftotext", "-enc", "UTF-8", pdf, "-"});
+    CHECK_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
+    return r.out;
+}
+
+std::string mutool_messages(std::string_view err) {
+    std::string out;
+    for (const std::string& line : split_lines(err)) {
+        if (line != "warning: ICC support is not available") {  // mutool's own build note
+            out += line + "\n";
+        }
+    }
+    return out;
+}
+
+bool subset_tagged(const std::string& name) {
+    if (name.size() < 8 || name[6] != '+') {
+        return false;
+    }
+    return std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+RgbImage decode_png(const std::string& png_path) {
+    RgbImage out;
+    handout::CairoSurfacePtr png(cairo_image_surface_create_from_png(png_path.c_str()));
+    if (cairo_surface_status(png.get()) != CAIRO_STATUS_SUCCESS) {
+        return out;
+    }
+    int w = cairo_image_surface_get_width(png.get());
+    int h = cairo_image_surface_get_height(png.get());
+    handout::CairoSurfacePtr rgb(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
+    {
+        handout::CairoPtr cr(cairo_create(rgb.get()));
+        cairo_set_source_rgb(cr.get(), 1, 1, 1);  // transparent parts read as the white page
+        cairo_paint(cr.get());
+        cairo_set_source_surface(cr.get(), png.get(), 0, 0);
+        cairo_paint(cr.get());
+    }
+    cairo_surface_flush(rgb.get());
+    int stride = cairo_image_surface_get_stride(rgb.get());
+    const unsigned char* data = cairo_image_surface_get_data(rgb.get());
+    out.width = w;
+    out.height = h;
+    out.px.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    for (int y = 0; y < h; ++y) {
+        const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+        std::copy(row, row + w, out.px.begin() + static_cast<std::ptrdiff_t>(y) * w);
+    }
+    return out;
+}
+
+HbFont::HbFont(const std::string& path, unsigned index)
+    : m_blob(hb_blob_create_from_file_or_fail(path.c_str())),
+      m_face(hb_face_create(m_blob.get(), index)),
+      m_font(hb_font_create(m_face.get())) {}
+
+bool HbFont::ok() const {
+    return m_blob != nullptr && hb_face_get_glyph_count(m_face.get()) > 0;
+}
+
+std::uint32_t HbFont::glyph(char32_t cp) const {
+    hb_codepoint_t g = 0;
+    bool found = hb_font_get_nominal_glyph(m_font.get(), cp, &g);
+    REQUIRE_MESSAGE(found, "the font has no glyph for U+", static_cast<std::uint32_t>(cp));
+    return g;
+}
+
+double HbFont::advance(std::uint32_t g, double size) const {
+    return static_cast<double>(hb_font_get_glyph_h_advance(m_font.get(), g)) * size /
+           static_cast<double>(hb_face_get_upem(m_face.get()));
+}
+
+std::string HbFont::family() const {
+    for (hb_ot_name_id_t id : {HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY, HB_OT_NAME_ID_FONT_FAMILY}) {
+        char buf[256];
+        unsigned len = sizeof buf;
+        if (hb_ot_name_get_utf8(m_face.get(), id, hb_language_from_string("en", -1), &len, buf) > 0) {
+            return std::string(buf, len);
+        }
+    }
+    return {};
+}
+
+std::string font_table(hb_face_t* face, hb_tag_t tag) {
+    handout::HbBlobPtr blob(hb_face_reference_table(face, tag));
+    unsigned len = 0;
+    const char* data = hb_blob_get_data(blob.get(), &len);
+    return data != nullptr ? std::string(data, len) : std::string();
 }
 
 bool is_png(std::string_view bytes) {

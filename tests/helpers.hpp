@@ -4,9 +4,12 @@
 
 #include "check/check.hpp"
 #include "core/diagnostic.hpp"
+#include "core/glib_ptr.hpp"
+#include "core/hb_ptr.hpp"
 #include "core/source_file.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -143,6 +146,18 @@ RunResult run_batch_cli(const std::vector<std::string>& args, const EnvChanges& 
 /// Every regular file under `dir` (recursive), as paths relative to `dir`, sorted.
 std::vector<std::string> list_files(const std::string& dir);
 
+/// Whether `needle` occurs in `hay`.
+bool contains(std::string_view hay, std::string_view needle);
+
+/// Every path under `dir` (relative, sorted) ending in `.pdf`.
+std::vector<std::string> pdfs_in(const std::string& dir);
+
+/// The `title: "…"` of a content file's front matter; fails the test when there is none.
+std::string front_matter_title(const std::string& path);
+
+/// A JSON file (a batch report); fails the test when it does not parse.
+nlohmann::ordered_json read_json(const std::string& path);
+
 /// Collapses runs of whitespace (including line breaks) to one space and trims.
 std::string normalize_space(std::string_view s);
 std::string lower(std::string_view s);
@@ -167,9 +182,6 @@ handout::CheckResult check_text(const std::string& markdown, const CheckOptions&
 class Pdf {
 public:
     explicit Pdf(const std::string& path);
-    ~Pdf();
-    Pdf(const Pdf&) = delete;
-    Pdf& operator=(const Pdf&) = delete;
 
     bool ok() const { return m_doc != nullptr; }
     const std::string& error() const { return m_error; }
@@ -194,7 +206,7 @@ public:
     std::pair<double, double> page_size(int page) const;
 
 private:
-    PopplerDocument* m_doc = nullptr;
+    handout::GObjectPtr<PopplerDocument> m_doc;
     std::string m_error;
 };
 
@@ -208,6 +220,52 @@ struct FontRow {
 
 /// pdffonts' table for `pdf` (its raw output in `raw`); the check fails when pdffonts does.
 std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw);
+
+/// Whether a render wrote `path`; fails the check (with the CLI's stderr) when it did not.
+bool have(const RunResult& run, const std::string& path);
+
+/// pdftotext's UTF-8 text of the whole file; the check fails when pdftotext does.
+std::string pdftotext(const std::string& pdf);
+
+/// `mutool`'s stderr without its own build note ("warning: ICC support is not available"),
+/// one message a line: empty when MuPDF had nothing to say about the file.
+std::string mutool_messages(std::string_view err);
+
+/// Whether a font name carries a subset tag: six capitals and '+' ("ABCDEF+NotoSans").
+bool subset_tagged(const std::string& name);
+
+/// A PNG decoded through Cairo onto a white page (transparent parts read as white): Cairo RGB24
+/// pixels, 0x00RRGGBB, row by row. Empty (0 × 0) when the file is not a readable PNG.
+struct RgbImage {
+    int width = 0, height = 0;
+    std::vector<std::uint32_t> px;
+};
+RgbImage decode_png(const std::string& png_path);
+
+/// A font file's face opened by HarfBuzz (blob, face and font owned).
+class HbFont {
+public:
+    HbFont(const std::string& path, unsigned index);
+
+    /// Whether the file could be read and the face has glyphs.
+    bool ok() const;
+    hb_face_t* face() const { return m_face.get(); }
+    /// The cmap's glyph for `cp`; fails the test when the font has none.
+    std::uint32_t glyph(char32_t cp) const;
+    /// Advance of glyph `g` in pt at `size`.
+    double advance(std::uint32_t g, double size) const;
+    /// The family the face names itself (typographic family, else family), in English; empty
+    /// when it names none.
+    std::string family() const;
+
+private:
+    handout::HbBlobPtr m_blob;
+    handout::HbFacePtr m_face;  ///< holds its own reference to the blob
+    handout::HbFontPtr m_font;  ///< and to the face
+};
+
+/// The bytes of `face`'s table `tag` (empty when it has none).
+std::string font_table(hb_face_t* face, hb_tag_t tag);
 
 /// Width and height from a PNG's IHDR; {0, 0} when `bytes` is not a PNG.
 struct PngSize {
