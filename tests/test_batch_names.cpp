@@ -63,13 +63,7 @@ handout::OutputName name_for(const std::string& tmpl, const std::string& id, std
     return handout::output_name(tmpl, handout::Vars{{"patient.id", id}, {"patient.name", "Ana"}}, row);
 }
 
-nlohmann::json read_json(const std::string& path) {
-    auto j = nlohmann::json::parse(test::read_file(path), nullptr, false);
-    REQUIRE_MESSAGE(!j.is_discarded(), path);
-    return j;
-}
-
-const nlohmann::json* record_at(const nlohmann::json& report, std::size_t row) {
+const nlohmann::ordered_json* record_at(const nlohmann::ordered_json& report, std::size_t row) {
     for (const auto& r : report["records"]) {
         if (r["row"] == row) {
             return &r;
@@ -210,7 +204,7 @@ TEST_CASE("values that clean to the same name collide: both rows fail, neither f
     CHECK_FALSE(test::exists(out + "/A_1.pdf"));
     auto files = test::list_files(out);
     CHECK(std::count_if(files.begin(), files.end(), [](const std::string& f) { return f.ends_with(".pdf"); }) == 2);
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     for (std::size_t row : {1, 3}) {
         const auto* rec = record_at(report, row);
         REQUIRE(rec != nullptr);
@@ -264,7 +258,7 @@ TEST_CASE("values with slashes, dots and line breaks never create folders or esc
         CHECK_MESSAGE(f.find('/') == std::string::npos, f);  // no folders inside --out either
         CHECK(f.find('\n') == std::string::npos);
     }
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     std::size_t ok = 0;
     for (const auto& rec : report["records"]) {
         if (rec["status"] == "ok") {

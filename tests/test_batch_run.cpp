@@ -30,12 +30,6 @@ const std::string letter = "layouts/letter.toml";
 const std::vector<std::string> secrets = {"Zzyzx Quetzal", "Zzyzx", "zzyzx@example.org", "1931-02-03",
                                           "Quetzalcoatl Pérez"};
 
-nlohmann::ordered_json read_json(const std::string& path) {
-    auto j = nlohmann::ordered_json::parse(test::read_file(path), nullptr, false);
-    REQUIRE_MESSAGE(!j.is_discarded(), path << ": " << test::read_file(path));
-    return j;
-}
-
 /// The report's record for `row`; fails the test when there is none.
 nlohmann::ordered_json record_at(const nlohmann::ordered_json& report, std::size_t row) {
     for (const auto& r : report["records"]) {
@@ -51,16 +45,6 @@ std::map<std::size_t, std::string> statuses(const nlohmann::ordered_json& report
     std::map<std::size_t, std::string> out;
     for (const auto& r : report["records"]) {
         out[r["row"].get<std::size_t>()] = r["status"].get<std::string>();
-    }
-    return out;
-}
-
-std::vector<std::string> pdfs_in(const std::string& dir) {
-    std::vector<std::string> out;
-    for (const auto& f : test::list_files(dir)) {
-        if (f.ends_with(".pdf")) {
-            out.push_back(f);
-        }
     }
     return out;
 }
@@ -104,16 +88,16 @@ TEST_CASE("--jobs 1 and --jobs 2 write byte-identical PDFs for every sample pati
     std::string one = dir / "one";
     auto r1 = test::run_batch_cli(batch_args("samples/patients.csv", consent, one, {"--jobs", "1", "--quiet"}));
     REQUIRE_MESSAGE(r1.exit_code == 0, r1.err);
-    auto files = pdfs_in(one);
+    auto files = test::pdfs_in(one);
     CHECK(files.size() == 20);
-    CHECK(read_json(one + "/report.json")["jobs"] == 1);
+    CHECK(test::read_json(one + "/report.json")["jobs"] == 1);
     // Which worker gets which record depends on timing, so --jobs 2 runs three times.
     for (int run = 1; run <= 3; ++run) {
         std::string two = dir / ("two-" + std::to_string(run));
         auto r2 = test::run_batch_cli(batch_args("samples/patients.csv", consent, two, {"--jobs", "2", "--quiet"}));
         REQUIRE_MESSAGE(r2.exit_code == 0, r2.err);
-        CHECK(read_json(two + "/report.json")["jobs"] == 2);
-        CHECK(pdfs_in(two) == files);
+        CHECK(test::read_json(two + "/report.json")["jobs"] == 2);
+        CHECK(test::pdfs_in(two) == files);
         std::vector<std::string> differing;
         for (const auto& f : files) {
             std::string a = test::read_file(one + "/" + f);
@@ -134,7 +118,7 @@ TEST_CASE("a record's PDF has the same bytes late in a batch (fonts prepared for
     std::string all = dir / "all";
     auto r = test::run_batch_cli(batch_args("samples/patients.csv", consent, all, {"--jobs", "1", "--quiet"}));
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    auto files = pdfs_in(all);
+    auto files = test::pdfs_in(all);
     REQUIRE(files.size() == 20);
     const std::string csv = test::read_file("samples/patients.csv");
     std::size_t header_end = csv.find('\n') + 1;
@@ -144,7 +128,7 @@ TEST_CASE("a record's PDF has the same bytes late in a batch (fonts prepared for
     std::string alone = dir / "alone";
     auto a = test::run_batch_cli(batch_args(manifest, consent, alone, {"--jobs", "1", "--quiet"}));
     REQUIRE_MESSAGE(a.exit_code == 0, a.err);
-    auto one = pdfs_in(alone);
+    auto one = test::pdfs_in(alone);
     REQUIRE(one.size() == 1);
     CHECK(test::read_file(alone + "/" + one.front()) == test::read_file(all + "/" + one.front()));
 }
@@ -191,7 +175,7 @@ TEST_CASE("failing records are reported by row and id, the run goes on, and no v
     CHECK_MESSAGE(r.err.find("row 3 (id P3) failed") != std::string::npos, r.err);
     CHECK_MESSAGE(r.err.find("row 5 failed") != std::string::npos, r.err);
     CHECK(r.err.find("clinic.phone") != std::string::npos);  // names the variable
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     CHECK(statuses(report) ==
           std::map<std::size_t, std::string>{{1, "ok"}, {2, "failed"}, {3, "failed"}, {4, "ok"}, {5, "failed"}});
     CHECK(record_at(report, 2)["id"] == "P2");
@@ -215,7 +199,7 @@ TEST_CASE("a CSV row with the wrong field count fails alone — an empty value i
     std::string out = dir / "out";
     auto r = test::run_batch_cli(batch_args(manifest, consent, out));
     CHECK(r.exit_code == 1);
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     CHECK(statuses(report) == std::map<std::size_t, std::string>{{1, "ok"}, {2, "failed"}, {3, "ok"}});
     CHECK(test::exists(out + "/C1.pdf"));
     CHECK(test::exists(out + "/C3.pdf"));
@@ -235,7 +219,7 @@ TEST_CASE("a batch with no failing record exits 0") {
     std::string out = dir / "out";
     auto r = test::run_batch_cli(batch_args(manifest, greeting, out));
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(pdfs_in(out) == std::vector<std::string>{"G1.pdf", "G2.pdf", "G3.pdf"});
+    CHECK(test::pdfs_in(out) == std::vector<std::string>{"G1.pdf", "G2.pdf", "G3.pdf"});
 }
 
 TEST_CASE("a record's content, layout and lang columns override the defaults for that record") {
@@ -273,7 +257,7 @@ TEST_CASE("a record's content, layout and lang columns override the defaults for
     CHECK(size("L5").first == doctest::Approx(612).epsilon(0.01));      // letter
     CHECK(size("L5").second == doctest::Approx(792).epsilon(0.01));
 
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     CHECK(record_at(report, 1)["warnings"].empty());
     auto w2 = record_at(report, 2)["warnings"];
     REQUIRE(w2.size() == 1);
@@ -294,14 +278,14 @@ TEST_CASE("a re-run skips up-to-date records, --force renders them again, and a 
 
     auto first = test::run_batch_cli(args);
     REQUIRE_MESSAGE(first.exit_code == 0, first.err);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "ok"}, {2, "ok"}, {3, "ok"}});
     const std::string g1 = test::read_file(out + "/G1.pdf");
     const auto inode1 = inode_of(out + "/G1.pdf");
 
     auto again = test::run_batch_cli(args);
     CHECK_MESSAGE(again.exit_code == 0, again.err);
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     CHECK(statuses(report) == std::map<std::size_t, std::string>{{1, "skipped"}, {2, "skipped"}, {3, "skipped"}});
     CHECK(report["totals"]["skipped"] == 3);
     CHECK(inode_of(out + "/G1.pdf") == inode1);  // not rewritten
@@ -312,7 +296,7 @@ TEST_CASE("a re-run skips up-to-date records, --force renders them again, and a 
     forced_args.push_back("--force");
     auto forced = test::run_batch_cli(forced_args);
     CHECK_MESSAGE(forced.exit_code == 0, forced.err);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "ok"}, {2, "ok"}, {3, "ok"}});
     CHECK(inode_of(out + "/G1.pdf") != inode1);  // written anew …
     CHECK(test::read_file(out + "/G1.pdf") == g1);  // … with the same bytes
@@ -320,7 +304,7 @@ TEST_CASE("a re-run skips up-to-date records, --force renders them again, and a 
     test::write_file(manifest, "patient.id,patient.name\nG1,Ana Ruiz\nG2,Bob Leeds\nG3,Cy Twombly\n");
     auto changed = test::run_batch_cli(args);
     CHECK_MESSAGE(changed.exit_code == 0, changed.err);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "skipped"}, {2, "ok"}, {3, "skipped"}});
     test::Pdf g2(out + "/G2.pdf");
     REQUIRE(g2.ok());
@@ -339,17 +323,17 @@ TEST_CASE("a deleted output, a changed content file or a changed SOURCE_DATE_EPO
 
     fs::remove(out + "/G3.pdf");
     CHECK(test::run_batch_cli(args).exit_code == 0);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "skipped"}, {2, "skipped"}, {3, "ok"}});
     CHECK(test::exists(out + "/G3.pdf"));
 
     test::write_file(content, test::read_file(greeting) + "\nA new closing line.\n");
     CHECK(test::run_batch_cli(args).exit_code == 0);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "ok"}, {2, "ok"}, {3, "ok"}});
 
     CHECK(test::run_batch_cli(args, {"SOURCE_DATE_EPOCH=1780000000"}).exit_code == 0);
-    CHECK(statuses(read_json(out + "/report.json")) ==
+    CHECK(statuses(test::read_json(out + "/report.json")) ==
           std::map<std::size_t, std::string>{{1, "ok"}, {2, "ok"}, {3, "ok"}});
 }
 
@@ -372,7 +356,7 @@ TEST_CASE("a batch killed with SIGKILL leaves only whole PDFs, and a re-run comp
     std::string ref = dir / "ref";
     auto r = test::run_batch_cli(batch_args(manifest, consent, ref, {"--jobs", "2", "--quiet"}));
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    REQUIRE(pdfs_in(ref).size() == total);
+    REQUIRE(test::pdfs_in(ref).size() == total);
 
     // The same run, killed about 0.3 s in — once it has written some PDFs but long before the
     // last (on a machine fast enough to be near the end by then, as soon as 60 are written).
@@ -404,7 +388,7 @@ TEST_CASE("a batch killed with SIGKILL leaves only whole PDFs, and a re-run comp
     CHECK_MESSAGE(end.signaled, "the batch finished before SIGKILL; the test needs more records");
     CHECK(end.signal == SIGKILL);
 
-    auto partial = pdfs_in(out);
+    auto partial = test::pdfs_in(out);
     CHECK_MESSAGE(partial.size() < total, "all outputs were written before the kill");
     CHECK(partial.size() > 0);
     for (const auto& f : partial) {
@@ -418,9 +402,9 @@ TEST_CASE("a batch killed with SIGKILL leaves only whole PDFs, and a re-run comp
     // Resume.
     auto again = test::run_batch_cli(args);
     REQUIRE_MESSAGE(again.exit_code == 0, again.err);
-    auto files = pdfs_in(out);
+    auto files = test::pdfs_in(out);
     CHECK(files.size() == total);
-    CHECK(files == pdfs_in(ref));
+    CHECK(files == test::pdfs_in(ref));
     std::vector<std::string> partial_differing, resumed_differing;
     for (const auto& f : files) {
         if (test::read_file(out + "/" + f) != test::read_file(ref + "/" + f)) {
@@ -436,7 +420,7 @@ TEST_CASE("a batch killed with SIGKILL leaves only whole PDFs, and a re-run comp
     for (const auto& f : test::list_files(out)) {
         CHECK_MESSAGE(f.find(".tmp-") == std::string::npos, "left over: " << f);
     }
-    auto report = read_json(out + "/report.json");
+    auto report = test::read_json(out + "/report.json");
     CHECK(report["totals"]["records"] == total);
     CHECK(report["totals"]["failed"] == 0);
     CHECK(report["totals"]["skipped"].get<std::size_t>() > 0);  // the killed run's whole outputs were kept
@@ -470,7 +454,7 @@ TEST_CASE("--quiet prints nothing on success") {
     CHECK(r.exit_code == 0);
     CHECK_MESSAGE(r.err.empty(), r.err);
     CHECK(r.out.empty());
-    CHECK(pdfs_in(out).size() == 3);
+    CHECK(test::pdfs_in(out).size() == 3);
     auto q = test::run_batch_cli(batch_args(manifest, greeting, out, {"-q"}));
     CHECK(q.exit_code == 0);
     CHECK(q.err.empty());
@@ -488,7 +472,7 @@ TEST_CASE("the report lists every record's row, id, status, output, pages, bytes
     auto r = test::run_batch_cli(batch_args(manifest, greeting, out, {"--report", report_path, "--jobs", "2"}));
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("report: " + report_path) != std::string::npos);
-    auto j = read_json(report_path);
+    auto j = test::read_json(report_path);
 
     CHECK(j["handout_report"] == 1);
     CHECK(j["manifest"] == manifest);

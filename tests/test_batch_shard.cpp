@@ -36,22 +36,6 @@ std::string k_of_n(const handout::ShardChoice& c) {
     return std::to_string(c.shard->index) + "/" + std::to_string(c.shard->count);
 }
 
-nlohmann::ordered_json read_json(const std::string& path) {
-    auto j = nlohmann::ordered_json::parse(test::read_file(path), nullptr, false);
-    REQUIRE_MESSAGE(!j.is_discarded(), path);
-    return j;
-}
-
-std::vector<std::string> pdfs_in(const std::string& dir) {
-    std::vector<std::string> out;
-    for (const auto& f : test::list_files(dir)) {
-        if (f.ends_with(".pdf")) {
-            out.push_back(f);
-        }
-    }
-    return out;
-}
-
 std::vector<std::string> consent_batch(const std::string& out) {
     return {"batch", "samples/patients.csv", "-c", "content/ketamine-consent.md", "-l", "layouts/letter.toml", "--out",
             out, "--jobs", "2"};
@@ -205,12 +189,12 @@ TEST_CASE("a bad --shard, or an index without a count, exits 2 and writes nothin
         CAPTURE(bad);
         CHECK(r.exit_code == 2);
         CHECK(r.err.find("shard") != std::string::npos);
-        CHECK(pdfs_in(out).empty());
+        CHECK(test::pdfs_in(out).empty());
     }
     auto r = test::run_batch_cli(consent_batch(out), {"JOB_COMPLETION_INDEX=1"});
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(r.err.find("JOB_COMPLETION_INDEX") != std::string::npos, r.err);
-    CHECK(pdfs_in(out).empty());
+    CHECK(test::pdfs_in(out).empty());
 }
 
 TEST_CASE("a run with JOB_COMPLETION_INDEX in its environment renders only its shard") {
@@ -223,8 +207,8 @@ TEST_CASE("a run with JOB_COMPLETION_INDEX in its environment renders only its s
     for (int row = 2; row <= 20; row += 3) {
         expected.push_back("P" + std::to_string(1000 + row) + ".pdf");
     }
-    CHECK(pdfs_in(out) == expected);
-    auto report = read_json(out + "/report-2-of-3.json");
+    CHECK(test::pdfs_in(out) == expected);
+    auto report = test::read_json(out + "/report-2-of-3.json");
     CHECK(report["shard"] == "2/3");
     CHECK(report["shard_source"] == "JOB_COMPLETION_INDEX");
     CHECK(report["manifest_records"] == 20);
@@ -244,7 +228,7 @@ TEST_CASE("three shards into one folder write all 20 PDFs once and merge-reports
         args.insert(args.end(), {"--shard", std::to_string(k) + "/3"});
         auto r = test::run_batch_cli(args);
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-        auto report = read_json(out + "/report-" + std::to_string(k) + "-of-3.json");
+        auto report = test::read_json(out + "/report-" + std::to_string(k) + "-of-3.json");
         CHECK(report["shard"] == std::to_string(k) + "/3");
         for (const auto& rec : report["records"]) {
             CHECK(rec["status"] == "ok");
@@ -255,7 +239,7 @@ TEST_CASE("three shards into one folder write all 20 PDFs once and merge-reports
     for (const auto& [row, count] : ok_rows) {
         CHECK_MESSAGE(count == 1, "row " << row);
     }
-    CHECK(pdfs_in(out).size() == 20);
+    CHECK(test::pdfs_in(out).size() == 20);
     for (int row = 1; row <= 20; ++row) {
         CHECK(test::exists(out + "/P" + std::to_string(1000 + row) + ".pdf"));
     }
@@ -264,7 +248,7 @@ TEST_CASE("three shards into one folder write all 20 PDFs once and merge-reports
     auto m = test::run_batch_cli({"merge-reports", out + "/report-2-of-3.json", out + "/report-3-of-3.json",
                                   out + "/report-1-of-3.json", "-o", merged});
     REQUIRE_MESSAGE(m.exit_code == 0, m.err);
-    auto j = read_json(merged);
+    auto j = test::read_json(merged);
     REQUIRE(j["records"].size() == 20);
     for (std::size_t i = 0; i < 20; ++i) {
         CHECK(j["records"][i]["row"] == i + 1);

@@ -102,17 +102,6 @@ const std::string dense_prose =
     "psychotomimetic and hepatobiliary adverse manifestations. Patients experiencing persistent dissociative "
     "phenomena require extended observation.";
 
-/// Every path in `dir` ending in `.pdf`.
-std::vector<std::string> pdfs_in(const std::string& dir) {
-    std::vector<std::string> out;
-    for (const auto& f : test::list_files(dir)) {
-        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".pdf") == 0) {
-            out.push_back(f);
-        }
-    }
-    return out;
-}
-
 /// Renders `content` to `out` with the consent variables; the output file must not appear.
 void expect_render_refused(const std::string& content, const std::string& out, const std::vector<std::string>& more = {}) {
     auto r = test::run_cli(args({"render", content, "-o", out}, args(consent_vars, more)));
@@ -334,7 +323,7 @@ TEST_CASE("a batch record missing a variable fails naming its row and id, never 
         CHECK(r.err.find(secret) == std::string::npos);
         CHECK(report.find(secret) == std::string::npos);
     }
-    CHECK(pdfs_in(out) == std::vector<std::string>{"P1.pdf", "P3.pdf"});
+    CHECK(test::pdfs_in(out) == std::vector<std::string>{"P1.pdf", "P3.pdf"});
 }
 
 // ---- glyphs ------------------------------------------------------------------------------------
@@ -398,7 +387,7 @@ TEST_CASE("a batch record whose name holds U+E000 fails alone, by row and id, an
         CAPTURE(rec.dump());
         CHECK(rec["status"] == (rec["row"] == 2 ? "failed" : "ok"));
     }
-    CHECK(pdfs_in(out) == std::vector<std::string>{"P1.pdf", "P3.pdf"});
+    CHECK(test::pdfs_in(out) == std::vector<std::string>{"P1.pdf", "P3.pdf"});
 }
 
 TEST_CASE("a record value's undrawable character is reported at the variable that holds it") {

@@ -52,15 +52,6 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::string front_matter_title(const std::string& path) {
-    std::string text = test::read_file(path);
-    std::size_t at = text.find("\ntitle:");
-    REQUIRE(at != std::string::npos);
-    std::size_t b = text.find('"', at);
-    std::size_t e = text.find('"', b + 1);
-    return text.substr(b + 1, e - b - 1);
-}
-
 }  // namespace
 
 TEST_SUITE("pdf") {
@@ -152,7 +143,7 @@ TEST_CASE("every PDF page shows Page N of M") {
 TEST_CASE("the PDF metadata carries the front matter") {
     test::Pdf pdf(infusion_pdf());
     REQUIRE_MESSAGE(pdf.ok(), pdf.error());
-    CHECK(pdf.title() == front_matter_title("content/ketamine-infusion.md"));
+    CHECK(pdf.title() == test::front_matter_title("content/ketamine-infusion.md"));
     CHECK(pdf.author() == "Riverside Pain & Wellness Clinic");
     std::string keywords = pdf.keywords();
     CHECK(keywords.find("ketamine") != std::string::npos);

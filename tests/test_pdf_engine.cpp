@@ -18,9 +18,14 @@
 
 namespace {
 
+using test::contains;
 using test::FontRow;
+using test::front_matter_title;
+using test::have;
 using test::pdffonts;
+using test::pdftotext;
 using test::split_lines;
+using test::subset_tagged;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
 
@@ -106,18 +111,6 @@ const Rendered& find_case(const std::string& content, const std::string& layout)
     throw std::runtime_error("no case " + content + " × " + layout);
 }
 
-/// Whether a render wrote its PDF; fails the check (with the CLI's stderr) when it did not.
-bool have(const test::RunResult& run, const std::string& path) {
-    bool ok = run.exit_code == 0 && test::exists(path);
-    CHECK_MESSAGE(ok, "render failed (exit ", run.exit_code, "): ", run.err);
-    return ok;
-}
-
-bool contains(std::string_view hay, std::string_view needle) {
-    return hay.find(needle) != std::string_view::npos;
-}
-
-
 /// Each line without its trailing white space (pdftotext pads lines and ends pages with \f).
 std::string strip_line_ends(std::string_view s) {
     std::string out;
@@ -143,24 +136,6 @@ std::string first_difference(const std::string& a, const std::string& b) {
         }
     }
     return "no difference";
-}
-
-/// pdftotext's UTF-8 text of the whole file; the check fails when pdftotext does.
-std::string pdftotext(const std::string& pdf) {
-    auto r = test::run_command({"pdftotext", "-enc", "UTF-8", pdf, "-"});
-    CHECK_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
-    return r.out;
-}
-
-std::string front_matter_title(const std::string& path) {
-    std::string text = test::read_file(path);
-    REQUIRE_MESSAGE(!text.empty(), "cannot read ", path);
-    std::size_t at = text.find("\ntitle:");
-    REQUIRE(at != std::string::npos);
-    std::size_t b = text.find('"', at);
-    std::size_t e = text.find('"', b + 1);
-    REQUIRE((b != std::string::npos && e != std::string::npos));
-    return text.substr(b + 1, e - b - 1);
 }
 
 /// The Markdown headings after the front matter, without `#`s and `{#id}`.
@@ -191,13 +166,6 @@ pdfua::Report ua_check(const std::string& pdf) {
         FAIL("the PDF/UA check cannot read ", pdf, ": ", e.what());
     }
     return {};
-}
-
-bool subset_tagged(const std::string& name) {
-    if (name.size() < 8 || name[6] != '+') {
-        return false;
-    }
-    return std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 /// The PNG files in `dir` whose names start with `prefix`.
@@ -531,12 +499,7 @@ TEST_CASE("the PDFs render in poppler, MuPDF and Ghostscript without a warning")
 
         auto mu = test::run_command({"mutool", "draw", "-q", "-o", dir / "mu.png", "-r", "40", r.pdf, "1"});
         CHECK_MESSAGE(mu.exit_code == 0, mu.err);
-        std::string mu_err;
-        for (const std::string& line : split_lines(mu.err)) {
-            if (line != "warning: ICC support is not available") {  // mutool's own build note
-                mu_err += line + "\n";
-            }
-        }
+        std::string mu_err = test::mutool_messages(mu.err);
         CHECK_MESSAGE(mu_err.empty(), "mutool: ", mu_err);
         CHECK(test::is_png(test::read_file(dir / "mu.png")));
 

@@ -12,10 +12,7 @@
 #include "render/pdf/cff_charset.hpp"
 #include "render/pdf/render_pdf.hpp"
 
-#include <cairo.h>
 #include <doctest/doctest.h>
-#include <hb-subset.h>
-#include <hb.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,33 +22,19 @@
 
 namespace {
 
+using test::contains;
 using test::FontRow;
+using test::have;
+using test::HbFont;
 using test::pdffonts;
+using test::pdftotext;
 using test::split_lines;
+using test::subset_tagged;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
 const std::string test_dir = HANDOUT_TEST_DIR;
 const std::string cjk_font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";  // Debian's fonts-noto-cjk
 const std::string front = "---\ntitle: \"Engine test\"\n---\n\n";
-
-/// Whether a render wrote its output; fails the check (with the CLI's stderr) when it did not.
-bool have(const test::RunResult& run, const std::string& path) {
-    bool ok = run.exit_code == 0 && test::exists(path);
-    CHECK_MESSAGE(ok, "render failed (exit ", run.exit_code, "): ", run.err);
-    return ok;
-}
-
-bool contains(std::string_view hay, std::string_view needle) {
-    return hay.find(needle) != std::string_view::npos;
-}
-
-
-/// pdftotext's UTF-8 text of the whole file; the check fails when pdftotext does.
-std::string pdftotext(const std::string& pdf) {
-    auto r = test::run_command({"pdftotext", "-enc", "UTF-8", pdf, "-"});
-    CHECK_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
-    return r.out;
-}
 
 void check_qpdf_clean(const std::string& pdf) {
     auto q = test::run_command({"qpdf", "--check", pdf});
@@ -107,29 +90,10 @@ struct Rgb {
 class Raster {
 public:
     explicit Raster(const std::string& png_path) {
-        cairo_surface_t* s = cairo_image_surface_create_from_png(png_path.c_str());
-        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
-            cairo_surface_t* rgb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cairo_image_surface_get_width(s),
-                                                              cairo_image_surface_get_height(s));
-            cairo_t* cr = cairo_create(rgb);
-            cairo_set_source_rgb(cr, 1, 1, 1);  // transparent parts read as the white page
-            cairo_paint(cr);
-            cairo_set_source_surface(cr, s, 0, 0);
-            cairo_paint(cr);
-            cairo_destroy(cr);
-            cairo_surface_flush(rgb);
-            m_w = cairo_image_surface_get_width(rgb);
-            m_h = cairo_image_surface_get_height(rgb);
-            int stride = cairo_image_surface_get_stride(rgb);
-            const unsigned char* data = cairo_image_surface_get_data(rgb);
-            m_px.resize(static_cast<std::size_t>(m_w) * static_cast<std::size_t>(m_h));
-            for (int y = 0; y < m_h; ++y) {
-                const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-                std::copy(row, row + m_w, m_px.begin() + static_cast<std::ptrdiff_t>(y) * m_w);
-            }
-            cairo_surface_destroy(rgb);
-        }
-        cairo_surface_destroy(s);
+        test::RgbImage rgb = test::decode_png(png_path);
+        m_w = rgb.width;
+        m_h = rgb.height;
+        m_px = std::move(rgb.px);
     }
     bool ok() const { return m_w > 0 && m_h > 0; }
     int width() const { return m_w; }
@@ -253,48 +217,7 @@ std::string to_hex(std::string_view bytes) {
     return out;
 }
 
-// ---- pdffonts ------------------------------------------------------------------------------
-
-
-
-bool subset_tagged(const std::string& name) {
-    if (name.size() < 8 || name[6] != '+') {
-        return false;
-    }
-    return std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 // ---- hand-built display lists ----------------------------------------------------------------
-
-struct HbFont {
-    hb_blob_t* blob = nullptr;
-    hb_face_t* face = nullptr;
-    hb_font_t* font = nullptr;
-    HbFont(const std::string& path, unsigned index) {
-        blob = hb_blob_create_from_file_or_fail(path.c_str());
-        face = hb_face_create(blob, index);  // takes its own reference to the blob
-        font = hb_font_create(face);          // and to the face
-    }
-    ~HbFont() {
-        hb_font_destroy(font);
-        hb_face_destroy(face);
-        hb_blob_destroy(blob);
-    }
-    HbFont(const HbFont&) = delete;
-    HbFont& operator=(const HbFont&) = delete;
-    bool ok() const { return blob != nullptr && hb_face_get_glyph_count(face) > 0; }
-    /// The cmap's glyph for `cp`; fails the test when the font has none.
-    std::uint32_t glyph(char32_t cp) const {
-        hb_codepoint_t g = 0;
-        bool found = hb_font_get_nominal_glyph(font, cp, &g);
-        REQUIRE_MESSAGE(found, "the font has no glyph for U+", static_cast<std::uint32_t>(cp));
-        return g;
-    }
-    /// Advance of glyph `g` in pt at `size`.
-    double advance(std::uint32_t g, double size) const {
-        return static_cast<double>(hb_font_get_glyph_h_advance(font, g)) * size / static_cast<double>(hb_face_get_upem(face));
-    }
-};
 
 /// UTF-8 → code points with the byte offset of each.
 std::vector<std::pair<char32_t, std::uint32_t>> code_points(std::string_view s) {
@@ -706,11 +629,7 @@ TEST_CASE("a CID-keyed CFF font is embedded as a subset CIDFontType0 with FontFi
     CHECK(j.blocks == std::vector<std::string>{cjk_text});
 
     // The codes shown are the glyphs' CIDs in the font (the subset renumbers glyphs, not CIDs).
-    hb_blob_t* cff = hb_face_reference_table(f.face, HB_TAG('C', 'F', 'F', ' '));
-    unsigned len = 0;
-    const char* data = hb_blob_get_data(cff, &len);
-    auto cids = handout::pdf::cff_cids(std::string_view(data, len));
-    hb_blob_destroy(cff);
+    auto cids = handout::pdf::cff_cids(test::font_table(f.face(), HB_TAG('C', 'F', 'F', ' ')));
     REQUIRE(cids.has_value());
     std::vector<std::uint32_t> expected;
     for (const auto& g : run.glyphs) {
@@ -798,36 +717,29 @@ TEST_CASE("cff_cids reads Noto Sans CJK's charset, and a subset keeps each glyph
     require_cjk_font();
     HbFont f(cjk_font, 2);
     REQUIRE_MESSAGE(f.ok(), "cannot open ", cjk_font);
-    hb_blob_t* cff = hb_face_reference_table(f.face, HB_TAG('C', 'F', 'F', ' '));
-    unsigned len = 0;
-    const char* data = hb_blob_get_data(cff, &len);
-    auto full = handout::pdf::cff_cids(std::string_view(data, len));
-    hb_blob_destroy(cff);
+    auto full = handout::pdf::cff_cids(test::font_table(f.face(), HB_TAG('C', 'F', 'F', ' ')));
     REQUIRE_MESSAGE(full.has_value(), "Noto Sans CJK SC's CFF is CID-keyed; cff_cids found no charset");
-    CHECK(full->size() == hb_face_get_glyph_count(f.face));
+    CHECK(full->size() == hb_face_get_glyph_count(f.face()));
     CHECK((*full)[0] == 0);  // .notdef
 
     std::vector<std::uint32_t> gids;
     for (auto [cp, at] : code_points(cjk_text)) {
         gids.push_back(f.glyph(cp));
     }
-    hb_subset_input_t* in = hb_subset_input_create_or_fail();
+    handout::HbSubsetInputPtr in(hb_subset_input_create_or_fail());
     REQUIRE(in != nullptr);
     for (auto g : gids) {
-        hb_set_add(hb_subset_input_glyph_set(in), g);
+        hb_set_add(hb_subset_input_glyph_set(in.get()), g);
     }
-    hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(f.face, in);
-    hb_subset_input_destroy(in);
+    handout::HbSubsetPlanPtr plan(hb_subset_plan_create_or_fail(f.face(), in.get()));
     REQUIRE(plan != nullptr);
-    hb_face_t* sub = hb_subset_plan_execute_or_fail(plan);
+    handout::HbFacePtr sub(hb_subset_plan_execute_or_fail(plan.get()));
     REQUIRE(sub != nullptr);
-    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    hb_blob_t* sub_cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
-    const char* sub_data = hb_blob_get_data(sub_cff, &len);
-    auto cids = handout::pdf::cff_cids(std::string_view(sub_data, len));
+    const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
+    auto cids = handout::pdf::cff_cids(test::font_table(sub.get(), HB_TAG('C', 'F', 'F', ' ')));
     CHECK(cids.has_value());
     if (cids) {
-        CHECK(cids->size() == hb_face_get_glyph_count(sub));
+        CHECK(cids->size() == hb_face_get_glyph_count(sub.get()));
         for (auto g : gids) {
             std::uint32_t n = hb_map_get(old_to_new, g);
             INFO("glyph ", g, " → ", n);
@@ -836,9 +748,6 @@ TEST_CASE("cff_cids reads Noto Sans CJK's charset, and a subset keeps each glyph
             CHECK(n != g);  // renumbered: so the check above compares two different lookups
         }
     }
-    hb_blob_destroy(sub_cff);
-    hb_face_destroy(sub);
-    hb_subset_plan_destroy(plan);
 
     CHECK_FALSE(handout::pdf::cff_cids("").has_value());
     CHECK_FALSE(handout::pdf::cff_cids(std::string(64, '\x7F')).has_value());

@@ -11,10 +11,7 @@
 #include "pipeline/inputs.hpp"
 #include "pipeline/worker.hpp"
 
-#include <cairo.h>
 #include <doctest/doctest.h>
-#include <hb-ot.h>
-#include <hb.h>
 
 #include <algorithm>
 #include <cmath>
@@ -29,9 +26,12 @@ using namespace handout;
 
 namespace {
 
+using test::contains;
 using test::FontRow;
 using test::pdffonts;
+using test::pdftotext;
 using test::split_lines;
+using test::subset_tagged;
 
 const std::string epoch = "SOURCE_DATE_EPOCH=1793491200";  // 2026-11-01, as scripts/make-samples.sh
 const std::string shipped_content = "content/language-assistance.md";
@@ -40,49 +40,7 @@ const std::string phone = "(555) 014-2368";
 const std::string bad_input = "tests/data/taglines/bad-taglines.md";  // its golden stderr beside it
 const std::string tagline_error = "a tagline must start with its language tag";
 
-bool contains(std::string_view hay, std::string_view needle) {
-    return hay.find(needle) != std::string_view::npos;
-}
-
-
-// ---- UTF-8 ---------------------------------------------------------------------------------
-
-std::u32string decode(std::string_view s) {
-    std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto b = static_cast<unsigned char>(s[i]);
-        int n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-        char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
-        for (int k = 1; k < n && i + static_cast<std::size_t>(k) < s.size(); ++k) {
-            c = (c << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
-        }
-        out += c;
-        i += static_cast<std::size_t>(n);
-    }
-    return out;
-}
-
-std::string encode(std::u32string_view s) {
-    std::string out;
-    for (char32_t c : s) {
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (c < 0x800) {
-            out += static_cast<char>(0xC0 | (c >> 6));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out += static_cast<char>(0xE0 | (c >> 12));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (c >> 18));
-            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        }
-    }
-    return out;
-}
+// ---- scripts (UTF-8 decoded by pdfua::utf8_to_u32) -----------------------------------------
 
 /// A letter (or mark, or ZWNJ) of Arabic-script words; not the Arabic comma, digits or punctuation.
 bool arabic_letter(char32_t c) {
@@ -91,7 +49,7 @@ bool arabic_letter(char32_t c) {
 }
 
 bool has_arabic(std::string_view s) {
-    std::u32string u = decode(s);
+    std::u32string u = pdfua::utf8_to_u32(s);
     return std::any_of(u.begin(), u.end(), arabic_letter);
 }
 
@@ -109,14 +67,14 @@ bool cjk_letter(char32_t c) {
 }
 
 bool has_cjk(std::string_view s) {
-    std::u32string u = decode(s);
+    std::u32string u = pdfua::utf8_to_u32(s);
     return std::any_of(u.begin(), u.end(), cjk_char);
 }
 
 /// Latin (Vietnamese included), Greek, Cyrillic and general punctuation only: text that wraps at
 /// spaces and is set in the body font alone.
 bool simple_script(std::string_view s) {
-    std::u32string u = decode(s);
+    std::u32string u = pdfua::utf8_to_u32(s);
     return std::all_of(u.begin(), u.end(), [](char32_t c) {
         return c < 0x0590 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2000 && c <= 0x206F);
     });
@@ -136,9 +94,9 @@ std::string without_space(std::string_view s) {
 /// `s` without the bidi embedding marks poppler writes around right-to-left segments
 /// (U+202A–U+202E: LRE, RLE, PDF, LRO, RLO).
 std::string without_embeddings(std::string_view s) {
-    std::u32string u = decode(s);
+    std::u32string u = pdfua::utf8_to_u32(s);
     u.erase(std::remove_if(u.begin(), u.end(), [](char32_t c) { return c >= 0x202A && c <= 0x202E; }), u.end());
-    return encode(u);
+    return pdfua::u32_to_utf8(u);
 }
 
 // ---- the shipped content, read apart from the parser under test ----------------------------
@@ -317,36 +275,10 @@ std::string face_name(const std::string& base) {
 
 // ---- outside tools -------------------------------------------------------------------------
 
-std::string pdftotext(const std::string& pdf) {
-    auto r = test::run_command({"pdftotext", "-enc", "UTF-8", pdf, "-"});
-    REQUIRE_MESSAGE(r.exit_code == 0, "pdftotext ", pdf, ": ", r.err);
-    return r.out;
-}
-
-bool subset_tagged(const std::string& name) {
-    return name.size() > 7 && name[6] == '+' &&
-           std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 /// The family a face of a font file names itself (typographic family, else family), read by HarfBuzz.
 std::string face_family(const FontRef& f) {
-    hb_blob_t* blob = hb_blob_create_from_file_or_fail(f.file.c_str());
-    if (blob == nullptr) {
-        return "(cannot read " + f.file + ")";
-    }
-    hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(f.index));
-    hb_blob_destroy(blob);  // the face keeps its own reference
-    std::string out;
-    for (hb_ot_name_id_t id : {HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY, HB_OT_NAME_ID_FONT_FAMILY}) {
-        char buf[256];
-        unsigned len = sizeof buf;
-        if (hb_ot_name_get_utf8(face, id, hb_language_from_string("en", -1), &len, buf) > 0) {
-            out.assign(buf, len);
-            break;
-        }
-    }
-    hb_face_destroy(face);
-    return out;
+    test::HbFont font(f.file, static_cast<unsigned>(f.index));
+    return font.ok() ? font.family() : "(cannot read " + f.file + ")";
 }
 
 // ---- pixels ----------------------------------------------------------------------------------
@@ -355,32 +287,13 @@ std::string face_family(const FontRef& f) {
 class Grey {
 public:
     explicit Grey(const std::string& png_path) {
-        cairo_surface_t* s = cairo_image_surface_create_from_png(png_path.c_str());
-        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
-            m_w = cairo_image_surface_get_width(s);
-            m_h = cairo_image_surface_get_height(s);
-            cairo_surface_t* rgb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, m_w, m_h);
-            cairo_t* cr = cairo_create(rgb);
-            cairo_set_source_rgb(cr, 1, 1, 1);  // transparent parts read as the white page
-            cairo_paint(cr);
-            cairo_set_source_surface(cr, s, 0, 0);
-            cairo_paint(cr);
-            cairo_destroy(cr);
-            cairo_surface_flush(rgb);
-            int stride = cairo_image_surface_get_stride(rgb);
-            const unsigned char* data = cairo_image_surface_get_data(rgb);
-            m_px.resize(static_cast<std::size_t>(m_w) * static_cast<std::size_t>(m_h));
-            for (int y = 0; y < m_h; ++y) {
-                const auto* row = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-                for (int x = 0; x < m_w; ++x) {
-                    std::uint32_t p = row[x];
-                    m_px[static_cast<std::size_t>(y) * static_cast<std::size_t>(m_w) + static_cast<std::size_t>(x)] =
-                        static_cast<std::uint8_t>((((p >> 16) & 0xFF) + ((p >> 8) & 0xFF) + (p & 0xFF)) / 3);
-                }
-            }
-            cairo_surface_destroy(rgb);
+        test::RgbImage rgb = test::decode_png(png_path);
+        m_w = rgb.width;
+        m_h = rgb.height;
+        m_px.reserve(rgb.px.size());
+        for (std::uint32_t p : rgb.px) {
+            m_px.push_back(static_cast<std::uint8_t>((((p >> 16) & 0xFF) + ((p >> 8) & 0xFF) + (p & 0xFF)) / 3));
         }
-        cairo_surface_destroy(s);
     }
     bool ok() const { return m_w > 0 && m_h > 0; }
     int width() const { return m_w; }
@@ -610,7 +523,7 @@ TEST_CASE("pdftotext reads each Arabic-script run of the ar and fa taglines in l
     }
     auto bounded = [](const std::string& line, const std::string& phrase) {
         for (std::size_t at = line.find(phrase); at != std::string::npos; at = line.find(phrase, at + 1)) {
-            std::u32string before = decode(line.substr(0, at)), after = decode(line.substr(at + phrase.size()));
+            std::u32string before = pdfua::utf8_to_u32(line.substr(0, at)), after = pdfua::utf8_to_u32(line.substr(at + phrase.size()));
             if ((before.empty() || !arabic_letter(before.back())) && (after.empty() || !arabic_letter(after.front()))) {
                 return true;
             }
@@ -633,11 +546,11 @@ TEST_CASE("pdftotext reads each Arabic-script run of the ar and fa taglines in l
         std::u32string word;
         auto end_word = [&] {
             if (!word.empty()) {
-                words.push_back(encode(word));
+                words.push_back(pdfua::u32_to_utf8(word));
                 word.clear();
             }
         };
-        for (char32_t c : decode(t.text) + U"|") {
+        for (char32_t c : pdfua::utf8_to_u32(t.text) + U"|") {
             if (arabic_letter(c)) {
                 word += c;
             } else if (c == U' ') {
@@ -922,12 +835,7 @@ TEST_CASE("the language-assistance page draws in poppler, MuPDF and Ghostscript 
 
     auto mu = test::run_command({"mutool", "draw", "-q", "-o", dir / "mupdf-%d.png", "-r", std::to_string(dpi), r.pdf});
     CHECK_MESSAGE(mu.exit_code == 0, mu.err);
-    std::string mu_err;
-    for (const std::string& line : split_lines(mu.err)) {
-        if (line != "warning: ICC support is not available") {  // mutool's own build note
-            mu_err += line + "\n";
-        }
-    }
+    std::string mu_err = test::mutool_messages(mu.err);
     CHECK_MESSAGE(mu_err.empty(), "mutool: ", mu_err);
 
     auto gs = test::run_command({"gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=png16m", "-r" + std::to_string(dpi),
@@ -965,7 +873,7 @@ TEST_CASE("the language-assistance page draws in poppler, MuPDF and Ghostscript 
         std::size_t letter_runs = 0;
         for (const Line& l : lines) {
             for (const GlyphRun* run : l.runs) {
-                std::u32string chars = decode(run->text);
+                std::u32string chars = pdfua::utf8_to_u32(run->text);
                 if (!contains(pages.fonts[run->font].family, "CJK") || std::none_of(chars.begin(), chars.end(), cjk_letter)) {
                     continue;
                 }
