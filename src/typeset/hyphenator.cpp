@@ -1,5 +1,7 @@
 #include "typeset/hyphenator.hpp"
 
+#include "core/glib_ptr.hpp"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -77,7 +79,7 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
         return it->second;
     }
     std::vector<std::size_t> pts;
-    const std::string lower(CPtr<gchar, g_free>(g_utf8_strdown(word.data(), static_cast<gssize>(word.size()))).get());
+    const std::string lower(GCharPtr(g_utf8_strdown(word.data(), static_cast<gssize>(word.size()))).get());
     bool found = false;
     if (auto ex = exceptions.find(primary(lang)); ex != exceptions.end()) {
         for (const auto& e : ex->second) {
@@ -110,10 +112,10 @@ const std::vector<std::size_t>& Hyphenator::points(std::string_view word, std::s
         // Non-standard breaks (a replacement at the break, as in old German "ck" → "k-k") come as
         // malloc'd arrays, one string per letter; none of our languages has them, and they are
         // not used.
-        const CPtr<char*, std::free> reps(rep);
-        const CPtr<int, std::free> positions(pos), cuts(cut);
+        const MallocPtr<char*> reps(rep);
+        const MallocPtr<int> positions(pos), cuts(cut);
         for (std::size_t i = 0; reps != nullptr && i < lower.size(); ++i) {
-            const CPtr<char, std::free> one(reps.get()[i]);
+            const MallocPtr<char> one(reps.get()[i]);
         }
         if (rc == 0 && rep == nullptr) {
             // With a UTF-8 dictionary hyphens[] counts characters, not bytes.

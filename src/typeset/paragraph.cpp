@@ -1,6 +1,7 @@
 #include "typeset/paragraph.hpp"
 
-#include "core/c_ptr.hpp"
+#include "core/glib_ptr.hpp"
+#include "core/pango_ptr.hpp"
 #include "typeset/break_chooser.hpp"
 #include "typeset/break_points.hpp"
 #include "typeset/font_system.hpp"
@@ -19,15 +20,11 @@ namespace {
 
 constexpr std::string_view soft_hyphen = "\xC2\xAD";
 
-using LayoutPtr = CPtr<PangoLayout, g_object_unref>;
-using AttrListPtr = CPtr<PangoAttrList, pango_attr_list_unref>;
-using FontDescriptionPtr = CPtr<PangoFontDescription, pango_font_description_free>;
-using LayoutIterPtr = CPtr<PangoLayoutIter, pango_layout_iter_free>;
 
 /// The paragraph as Pango sees it: text, attributes, and where each piece came from.
 struct Prepared {
     std::string text;
-    AttrListPtr attrs;
+    PangoAttrListPtr attrs;
     struct Piece {
         std::size_t begin, end;     ///< byte range in text
         std::size_t source;         ///< byte offset in the content file
@@ -162,14 +159,14 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
     return p;
 }
 
-LayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width) {
-    LayoutPtr layout(pango_layout_new(fs.context()));
-    FontDescriptionPtr desc(pango_font_description_new());
+PangoLayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width) {
+    PangoLayoutPtr layout(pango_layout_new(fs.context()));
+    PangoFontDescriptionPtr desc(pango_font_description_new());
     pango_font_description_set_family(desc.get(), style.family.c_str());
     pango_font_description_set_absolute_size(desc.get(), style.size * PANGO_SCALE);
     pango_font_description_set_weight(desc.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_layout_set_font_description(layout.get(), desc.get());  // copies
-    AttrListPtr attrs(pango_attr_list_copy(p.attrs.get()));
+    PangoAttrListPtr attrs(pango_attr_list_copy(p.attrs.get()));
     PangoAttribute* lang = pango_attr_language_new(pango_language_from_string(style.lang.c_str()));
     lang->start_index = 0;
     lang->end_index = G_MAXUINT;
@@ -216,7 +213,7 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     GlyphRun out;
     out.origin = {x, 0};
     out.font = fs.font_id(item->analysis.font);
-    FontDescriptionPtr d(pango_font_describe_with_absolute_size(item->analysis.font));
+    PangoFontDescriptionPtr d(pango_font_describe_with_absolute_size(item->analysis.font));
     out.size = pango_font_description_get_size(d.get()) / double(PANGO_SCALE);
 
     const auto item_begin = std::max(static_cast<std::size_t>(item->offset), lo);
@@ -425,7 +422,7 @@ constexpr double address_penalty = 100;
 
 /// The paragraph shaped on one line per forced break (no width): its runs and each cluster's x.
 struct OneLine {
-    LayoutPtr layout;
+    PangoLayoutPtr layout;
     struct Run {
         PangoGlyphItem* run;  ///< owned by the layout
         std::size_t begin, end;  ///< bytes
@@ -739,8 +736,8 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
             return std::move(*fitted);
         }
     }
-    LayoutPtr layout = make_layout(fs, p, style, width);
-    LayoutIterPtr iter(pango_layout_get_iter(layout.get()));
+    PangoLayoutPtr layout = make_layout(fs, p, style, width);
+    PangoLayoutIterPtr iter(pango_layout_get_iter(layout.get()));
     do {
         PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter.get());
         PangoRectangle logical;
@@ -770,12 +767,12 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
 ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style) {
     ParaExtent e;
     Prepared p = prepare(nullptr, spans, style);
-    LayoutPtr whole = make_layout(fs, p, style, -1);
+    PangoLayoutPtr whole = make_layout(fs, p, style, -1);
     PangoRectangle logical;
     pango_layout_get_extents(whole.get(), nullptr, &logical);
     e.max = pt(logical.width);
-    LayoutPtr narrow = make_layout(fs, p, style, 1);
-    LayoutIterPtr iter(pango_layout_get_iter(narrow.get()));
+    PangoLayoutPtr narrow = make_layout(fs, p, style, 1);
+    PangoLayoutIterPtr iter(pango_layout_get_iter(narrow.get()));
     do {
         PangoRectangle r;
         pango_layout_iter_get_line_extents(iter.get(), nullptr, &r);
