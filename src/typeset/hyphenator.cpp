@@ -52,7 +52,7 @@ HyphenDict* Hyphenator::dict(std::string_view lang) {
     }
     static const std::map<std::string, std::vector<std::string>> files = {
         {"en", {"hyph_en_US.dic", "hyph_en.dic"}}, {"es", {"hyph_es_ES.dic", "hyph_es.dic", "hyph_es_MX.dic"}}};
-    CPtr<HyphenDict, hnj_hyphen_free> d;
+    HyphenDictPtr d;
     auto f = files.find(key);
     if (f != files.end()) {
         for (const auto& name : f->second) {

@@ -1,9 +1,7 @@
 // typeset: hyphenation points from libhyphen dictionaries, cached per word. One per worker thread.
 #pragma once
 
-#include "core/c_ptr.hpp"
-
-#include <hyphen.h>
+#include "core/hyphen_ptr.hpp"
 
 #include <map>
 #include <memory>
@@ -39,7 +37,7 @@ public:
 private:
     HyphenDict* dict(std::string_view lang);
     std::string m_dir;
-    std::map<std::string, CPtr<HyphenDict, hnj_hyphen_free>, std::less<>> m_dicts;  ///< null: no dictionary
+    std::map<std::string, HyphenDictPtr, std::less<>> m_dicts;  ///< null: no dictionary
     std::string dictionaries_id() const;
     std::unordered_map<std::string, std::vector<std::size_t>> m_cache;
     bool m_grew = false;
