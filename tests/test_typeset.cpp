@@ -211,8 +211,8 @@ TEST_CASE("Spanish hyphenates with Spanish minimums, accented letters counted as
     CHECK(en.size() - en.rfind('-') - 1 >= 3);
 }
 
-TEST_CASE("a Spanish justified paragraph breaks at Spanish hyphens") {
-    const std::string layout = R"(
+/// A narrow justified, hyphenated page: lines short enough that breaks and hyphens matter.
+const char* const narrow_justified_layout = R"(
 [page]
 width = "3in"
 height = "9in"
@@ -222,6 +222,9 @@ size = 12
 justify = true
 hyphenate = true
 )";
+
+TEST_CASE("a Spanish justified paragraph breaks at Spanish hyphens") {
+    const std::string layout = narrow_justified_layout;
     const std::string doc = "---\ntitle: Prueba\nauthor: Pruebas\nlang: es\n---\n\n"
                             "La ketamina es una medicina que se usa para la anestesia durante una cirugía. "
                             "En una infusión de ketamina, la medicina entra gota a gota en una vena. "
@@ -297,16 +300,7 @@ hyphenate = true
 }
 
 TEST_CASE("the last word of a justified paragraph is never hyphenated") {
-    const std::string layout = R"(
-[page]
-width = "3in"
-height = "9in"
-margin = "0.4in"
-[body]
-size = 12
-justify = true
-hyphenate = true
-)";
+    const std::string layout = narrow_justified_layout;
     // Paragraphs ending in a long word, at many lengths: somewhere the last word would fall across
     // the last break, and its tail alone would make the last line.
     std::size_t ends = 0;
