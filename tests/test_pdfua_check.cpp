@@ -277,13 +277,14 @@ TEST_CASE("pdfua_check exits 0 on a good file, 1 on a broken one, 2 on one that 
     CHECK(good.out.find("=> PASS") != std::string::npos);
 
     test::TempDir dir;
+    const std::string broken = dir / "broken.pdf";  // QPDFWriter keeps the name it is given
     {
         pdfua::Document doc(consent_pdf());
         doc.root().removeKey("/MarkInfo");
-        QPDFWriter w(doc.qpdf(), (dir / "broken.pdf").c_str());
+        QPDFWriter w(doc.qpdf(), broken.c_str());
         w.write();
     }
-    auto bad = test::run_command({tool, "-v", dir / "broken.pdf"});
+    auto bad = test::run_command({tool, "-v", broken});
     CHECK_MESSAGE(bad.exit_code == 1, bad.out);
     CHECK(bad.out.find("tagged             FAIL") != std::string::npos);
     CHECK(bad.out.find("no /MarkInfo") != std::string::npos);
