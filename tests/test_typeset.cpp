@@ -211,20 +211,15 @@ TEST_CASE("Spanish hyphenates with Spanish minimums, accented letters counted as
     CHECK(en.size() - en.rfind('-') - 1 >= 3);
 }
 
-/// A narrow justified, hyphenated page: lines short enough that breaks and hyphens matter.
-const char* const narrow_justified_layout = R"(
-[page]
-width = "3in"
-height = "9in"
-margin = "0.4in"
-[body]
-size = 12
-justify = true
-hyphenate = true
-)";
+/// A justified, hyphenated page `width` wide (9 in high, 12 pt text): narrow enough that breaks
+/// and hyphens matter.
+std::string justified_layout(const std::string& width, const std::string& margin) {
+    return "[page]\nwidth = \"" + width + "\"\nheight = \"9in\"\nmargin = \"" + margin +
+           "\"\n[body]\nsize = 12\njustify = true\nhyphenate = true\n";
+}
 
 TEST_CASE("a Spanish justified paragraph breaks at Spanish hyphens") {
-    const std::string layout = narrow_justified_layout;
+    const std::string layout = justified_layout("3in", "0.4in");
     const std::string doc = "---\ntitle: Prueba\nauthor: Pruebas\nlang: es\n---\n\n"
                             "La ketamina es una medicina que se usa para la anestesia durante una cirugía. "
                             "En una infusión de ketamina, la medicina entra gota a gota en una vena. "
@@ -245,16 +240,7 @@ TEST_CASE("a Spanish justified paragraph breaks at Spanish hyphens") {
 }
 
 TEST_CASE("a justified line breaks inside a long address, without a hyphen, and the link stays whole") {
-    const std::string layout = R"(
-[page]
-width = "2.6in"
-height = "9in"
-margin = "0.3in"
-[body]
-size = 12
-justify = true
-hyphenate = true
-)";
+    const std::string layout = justified_layout("2.6in", "0.3in");
     const std::string address = "care@riverside-pain.example.org";
     const std::string site = "https://www.riverside-pain.example.org/patients/consent?lang=en";
     const std::string doc = front + "If you have questions later, write to us at [" + address + "](mailto:" + address +
@@ -300,7 +286,7 @@ hyphenate = true
 }
 
 TEST_CASE("the last word of a justified paragraph is never hyphenated") {
-    const std::string layout = narrow_justified_layout;
+    const std::string layout = justified_layout("3in", "0.4in");
     // Paragraphs ending in a long word, at many lengths: somewhere the last word would fall across
     // the last break, and its tail alone would make the last line.
     std::size_t ends = 0;
@@ -323,16 +309,7 @@ TEST_CASE("the last word of a justified paragraph is never hyphenated") {
 }
 
 TEST_CASE("a forced line break in a justified paragraph ends a line at its natural width") {
-    const std::string layout = R"(
-[page]
-width = "4in"
-height = "9in"
-margin = "0.5in"
-[body]
-size = 12
-justify = true
-hyphenate = true
-)";
+    const std::string layout = justified_layout("4in", "0.5in");
     // A hard line break (two trailing spaces) after a short first line.
     Pages p = run_ok(front + "Short first line.  \n" + prose(60) + "\n", layout);
     std::vector<std::pair<double, double>> lines;  // y, right end
@@ -542,16 +519,7 @@ TEST_CASE("the footer sits below the text area, inside the page") {
 }
 
 TEST_CASE("a narrow justified paragraph breaks long words with a soft hyphen") {
-    const std::string layout = R"(
-[page]
-width = "3.5in"
-height = "9in"
-margin = "0.5in"
-[body]
-size = 12
-justify = true
-hyphenate = true
-)";
+    const std::string layout = justified_layout("3.5in", "0.5in");
     const std::vector<std::string> words = {"Hospitalization", "pharmaceutical", "considerations",
                                             "neurotransmitters", "inflammation", "characteristically",
                                             "administration", "hallucinations", "responsibilities",
