@@ -754,3 +754,80 @@ TEST_CASE("cff_cids reads Noto Sans CJK's charset, and a subset keeps each glyph
 }
 
 }  // TEST_SUITE
+
+// ---- 6. Letter spacing -------------------------------------------------------------------------
+
+namespace {
+
+struct BoxWord {
+    double x0 = 0, y0 = 0;
+    std::string text;
+};
+
+std::vector<BoxWord> words_of(const std::string& pdf) {
+    auto out = test::run_command({"pdftotext", "-bbox", pdf, "-"});
+    REQUIRE(out.exit_code == 0);
+    std::vector<BoxWord> words;
+    for (const std::string& line : split_lines(out.out)) {
+        const auto at = line.find("<word xMin=\"");
+        if (at == std::string::npos) {
+            continue;
+        }
+        BoxWord w;
+        w.x0 = std::stod(line.substr(at + 12));
+        const auto y = line.find("yMin=\"");
+        w.y0 = std::stod(line.substr(y + 6));
+        const auto gt = line.find('>', at);
+        w.text = line.substr(gt + 1, line.find("</word>") - gt - 1);
+        words.push_back(std::move(w));
+    }
+    return words;
+}
+
+}  // namespace
+
+TEST_CASE("letter-spaced lines: one Tc per run, and every word where the Cairo engine puts it") {
+    // The Spanish consent sheet in letter has loose lines that take letter spacing.
+    test::TempDir dir;
+    const std::string ours = dir / "ours.pdf", cairo = dir / "cairo.pdf";
+    const std::vector<std::string> base = {"render", "content/ketamine-consent.es.md", "-l", "layouts/letter.toml",
+                                           "--data", "samples/patient-es.json"};
+    auto with = [&](const std::string& out, const std::string& engine) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), {"--engine", engine, "-o", out});
+        return test::run_cli_env(args, {epoch});
+    };
+    REQUIRE(have(with(ours, "handout"), ours));
+    REQUIRE(have(with(cairo, "cairo"), cairo));
+    // The display list says which runs are letter-spaced.
+    std::vector<std::string> dump_args = base;
+    dump_args.insert(dump_args.end(), {"--format", "dump", "-o", "-"});
+    auto dump = test::run_cli_env(dump_args, {epoch});
+    REQUIRE(dump.exit_code == 0);
+    CHECK(contains(dump.out, " tracking="));
+    // The engine says it with Tc (uncompressed by qpdf to read it).
+    const std::string plain = dir / "plain.pdf";
+    auto q = test::run_command({"qpdf", "--qdf", "--object-streams=disable", ours, plain});
+    REQUIRE(q.exit_code == 0);
+    std::string bytes = test::read_file(plain);
+    std::size_t nonzero = 0;
+    for (std::size_t at = bytes.find(" Tc "); at != std::string::npos; at = bytes.find(" Tc ", at + 1)) {
+        std::size_t b = bytes.rfind(' ', at - 1);
+        nonzero += bytes.substr(b + 1, at - b - 1) != "0" ? 1 : 0;
+    }
+    CHECK(nonzero > 0);
+    // Same words at the same places (the Cairo engine draws each glyph at its laid-out place).
+    const auto a = words_of(ours), b = words_of(cairo);
+    REQUIRE(a.size() == b.size());
+    double worst = 0;
+    std::string where;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].text == b[i].text);
+        const double d = std::max(std::abs(a[i].x0 - b[i].x0), std::abs(a[i].y0 - b[i].y0));
+        if (d > worst) {
+            worst = d;
+            where = a[i].text;
+        }
+    }
+    CHECK_MESSAGE(worst <= 0.05, "word «", where, "» is ", worst, " pt away from the Cairo engine's");
+}

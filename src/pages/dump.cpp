@@ -85,7 +85,8 @@ std::string dump_pages(const Pages& pages) {
                 Overloaded{
                     [&](const GlyphRun& x) {
                         return "  text " + who + " at " + num(x.origin.x) + "," + num(x.origin.y) +
-                               " font=" + std::to_string(x.font) + " size=" + num(x.size) + " \"" + x.text + "\"\n";
+                               " font=" + std::to_string(x.font) + " size=" + num(x.size) +
+                               (x.tracking != 0 ? " tracking=" + num(x.tracking) : std::string()) + " \"" + x.text + "\"\n";
                     },
                     [&](const Rule& x) {
                         return "  rule " + who + " " + num(x.from.x) + "," + num(x.from.y) + " -> " + num(x.to.x) +

@@ -48,6 +48,9 @@ struct GlyphRun {
     std::string text;        ///< the characters these glyphs show (UTF-8), for extraction
     std::size_t source = 0;  ///< byte offset of the text in the content file
     bool rtl = false;        ///< right-to-left text: glyphs are in visual order, `text` in logical order
+    /// Letter spacing of a justified line, pt: already in the advance of every glyph but spaces and
+    /// the line's last, told apart so a writer can say it once (PDF's Tc) instead of per glyph.
+    double tracking = 0;
 };
 
 /// A straight line.

@@ -120,9 +120,12 @@ void Typesetter::list(const List& l, double x, double width, int parent, Slices&
             Spans spans{Span{Span::Kind::text, label, style_plain, "", item.offset}};
             ParaBox lb = lay(spans, s, indent);
             if (!lb.lines.empty()) {
+                // A number starts at the list's edge; a bullet sits half an em before the text
+                // (LaTeX's \labelsep, Typst's body-indent), as near as a word space or two.
+                const double label_x = l.ordered ? x : x + indent - size * 0.5 - lb.lines[0].width;
                 for (const auto& run : lb.lines[0].runs) {
                     GlyphRun r = run;
-                    r.origin.x += x + (l.ordered ? 0 : size * 0.15);
+                    r.origin.x += label_x;
                     r.origin.y = baseline;
                     first.items.insert(first.items.begin(), Item{std::move(r), lbl, ArtifactKind::none});
                 }

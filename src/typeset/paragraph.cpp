@@ -6,6 +6,7 @@
 #include "typeset/break_points.hpp"
 #include "typeset/font_system.hpp"
 #include "typeset/hyphenator.hpp"
+#include "typeset/letter_spacing.hpp"
 
 #include <harfbuzz/hb.h>
 #include <pango/pangocairo.h>
@@ -528,7 +529,8 @@ struct Breakable {
 
 /// Boxes for the text between breaks, glue for each space (TeX's stretch of a half and shrink of a
 /// third), and penalties where Pango's line-break rules, a soft hyphen or an address allow a
-/// break without a space.
+/// break without a space. (Letter spacing is not offered to the chooser: told that loose lines
+/// cost less, it chose looser lines than the letter spacing limit could take up — measured.)
 Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
     enum : unsigned char { no_break, text_break, address_break };
     const std::size_t n = p.text.size();
@@ -625,6 +627,39 @@ Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
     return out;
 }
 
+/// The glyphs other than spaces that the text [a, e) shows, and whether letter spacing suits it:
+/// no right-to-left run (Arabic letters join) and no glyph set off its pen position (marks of
+/// Indic scripts).
+struct LineGlyphs {
+    std::size_t count = 0;
+    bool spaceable = true;
+};
+
+LineGlyphs glyphs_of(const std::string& text, const OneLine& shaped, std::size_t a, std::size_t e) {
+    LineGlyphs out;
+    for (const auto& ra : shaped.runs) {
+        if (ra.end <= a || ra.begin >= e) {
+            continue;
+        }
+        const PangoItem* item = ra.run->item;
+        const PangoGlyphString* gs = ra.run->glyphs;
+        const auto offset = static_cast<std::size_t>(item->offset);
+        const std::size_t lo = std::max(offset, a), hi = std::min(offset + static_cast<std::size_t>(item->length), e);
+        out.spaceable = out.spaceable && item->analysis.level % 2 == 0;
+        for (int j = 0; j < gs->num_glyphs; ++j) {
+            const std::size_t cb = offset + static_cast<std::size_t>(gs->log_clusters[j]);
+            const PangoGlyphInfo& gi = gs->glyphs[j];
+            if (cb < lo || cb >= hi || gi.glyph == PANGO_GLYPH_EMPTY ||
+                ((gi.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 && gi.geometry.width == 0)) {
+                continue;  // as convert_run: blank glyphs are not drawn
+            }
+            out.count += text[cb] == ' ' ? 0 : 1;
+            out.spaceable = out.spaceable && gi.geometry.x_offset == 0 && gi.geometry.y_offset == 0;
+        }
+    }
+    return out;
+}
+
 /// Total-fit line breaking (Knuth–Plass, as TeX and Typst do) over one shaping of the whole
 /// paragraph: the items from the shaping, the breaks from choose_breaks, then each line's spaces
 /// set by its adjustment ratio. Returns nothing when it cannot help (right-to-left text, a word
@@ -639,6 +674,8 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         return std::nullopt;
     }
     Hyphens hyphens;
+    const LetterSpacing letters;
+    const bool spaceable = glyphs_of(p.text, *shaped, 0, p.text.size()).spaceable;
     const Breakable b = items_of(p, *shaped, hyphens);
     BreakParams params;
     params.line_width = width;
@@ -678,6 +715,25 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         while (!extra.empty() && extra.back().first >= e) {
             extra.pop_back();  // spaces after the last word (before a forced break)
         }
+        const bool hyphenated = at.kind == BreakItem::Kind::penalty && at.flagged && at.width > 0;
+        // A loose line gives part of its excess to its letters (none to a line that shrinks);
+        // the spaces take the rest.
+        double tracking = 0;
+        if (line.ratio > 0 && !extra.empty()) {
+            double excess = 0;
+            for (const auto& x : extra) {
+                excess += x.second;
+            }
+            const LineGlyphs lg = glyphs_of(p.text, *shaped, a, e);
+            const std::size_t glyphs = lg.count + (hyphenated ? 1 : 0);
+            if (spaceable && glyphs > 1) {
+                tracking = letter_spacing(excess, excess / line.ratio, glyphs - 1, style.size, letters);
+            }
+            const double keep = (excess - tracking * static_cast<double>(glyphs > 1 ? glyphs - 1 : 0)) / excess;
+            for (auto& x : extra) {
+                x.second *= keep;
+            }
+        }
         auto extra_before = [&](std::size_t byte) {
             double sum = 0;
             for (const auto& [sb, d] : extra) {
@@ -702,7 +758,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         }
         GlyphRun& tail = lb.runs.back();
         double natural = shaped->x_at(e) - x0;
-        if (at.kind == BreakItem::Kind::penalty && at.flagged && at.width > 0) {
+        if (hyphenated) {
             // The hyphen Pango would have inserted: its glyph, with U+00AD as its text so the
             // word extracts whole.
             const Hyphens::Glyph h = hyphens.of(shaped->font_at(e - soft_hyphen.size()));
@@ -712,6 +768,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         } else if (at.kind == BreakItem::Kind::glue && next < b.items.size()) {
             tail.text.append(p.text, e, b.bytes[next].first - e);  // the spaces at the break keep their text
         }
+        track_line(lb, tracking);
         lb.width = natural;
         decorate(lb, links, style, m);
         box.lines.push_back(std::move(lb));

@@ -1,9 +1,9 @@
-// typeset: a table — column widths from each column's narrowest and widest content, one slice
+// typeset: a table — column widths from what each cell needs (table_columns), one slice
 // per row, the header row kept for repeating after a page break.
+#include "typeset/table_columns.hpp"
 #include "typeset/typesetter.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 namespace handout {
 
@@ -19,31 +19,17 @@ void Typesetter::table(const Table& t, double x, double width, int parent, Slice
     ParaStyle cell_style = body_style(m_layout.table_size);
     cell_style.align = TextAlign::left;
     cell_style.line_height = std::min(m_layout.line_height, 1.3);
-    // Column widths: each column's widest word is its floor; the rest of the width goes
-    // to columns in proportion to how much more they would like.
-    std::vector<double> mins(cols, 0), maxs(cols, 0);
+    // Column widths from what each cell needs (table_columns.hpp).
+    std::vector<std::vector<CellWidth>> needs(t.rows.size());
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
         for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
             ParaStyle s = cell_style;
             s.bold = r == 0;
             ParaExtent e = measure(t.rows[r][c], s);
-            mins[c] = std::max(mins[c], e.min + 2 * pad);
-            maxs[c] = std::max(maxs[c], e.max + 2 * pad);
+            needs[r].push_back(CellWidth{e.min + 2 * pad, e.max + 2 * pad});
         }
     }
-    double sum_min = std::accumulate(mins.begin(), mins.end(), 0.0);
-    double sum_max = std::accumulate(maxs.begin(), maxs.end(), 0.0);
-    std::vector<double> widths(cols);
-    for (std::size_t c = 0; c < cols; ++c) {
-        if (sum_max <= width) {
-            widths[c] = maxs[c] + (width - sum_max) * (maxs[c] / sum_max);
-        } else if (sum_min >= width) {
-            widths[c] = width * mins[c] / sum_min;
-        } else {
-            double want = sum_max - sum_min;
-            widths[c] = mins[c] + (width - sum_min) * ((maxs[c] - mins[c]) / (want > 0 ? want : 1));
-        }
-    }
+    const std::vector<double> widths = column_widths(needs, width);
     int tn = node(StructType::table, parent);
     int table_id = static_cast<int>(m_table_headers.size());
     m_table_headers.emplace_back();

@@ -113,6 +113,16 @@ void ContentStream::set_font(const std::string& name, double size) {
     }
 }
 
+void ContentStream::set_char_spacing(double pt) {
+    std::string tc;
+    num(tc, pt, 3);  // as the typesetter rounds it: the TJ numbers need not make up a difference
+    tc += "Tc ";
+    if (tc != m_tc) {
+        m_c += tc;
+        m_tc = std::move(tc);
+    }
+}
+
 void ContentStream::move_text_to(double x, double y) {
     std::string dx, dy;
     num(dx, x - m_tx);

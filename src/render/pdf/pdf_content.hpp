@@ -32,6 +32,8 @@ public:
     void set_stroke(const Color& c, double width);
     /// `name` (as /F0) at `size` pt.
     void set_font(const std::string& name, double size);
+    /// Letter spacing (Tc) in pt, added after every glyph shown.
+    void set_char_spacing(double pt);
     /// Moves the text line origin to (x, y) (pt, PDF space) by a Td of what was written before,
     /// so rounding never adds up. (T* with TL, or Tj for arrays without numbers, deflate larger: measured.)
     void move_text_to(double x, double y);
@@ -62,7 +64,7 @@ private:
     bool m_in_text = false;
     bool m_marked_in_text = false; ///< the open sequence began inside the text object
     double m_tx = 0, m_ty = 0;     ///< the text line matrix's origin, as written (rounded)
-    std::string m_fill, m_stroke, m_font;  ///< the operators in force
+    std::string m_fill, m_stroke, m_font, m_tc = "0 Tc ";  ///< the operators in force
 };
 
 }  // namespace handout::pdf

@@ -102,12 +102,12 @@ void write_glyphs(std::string& c, const GlyphRun& run, const EmbeddedFont& font,
             segs.push_back({last, n, *text.head_rest});  // the hyphen reads as the word's rest
         }
     }
-    // The pen moves from a glyph's width in the font to its laid-out advance (justification,
-    // kerning) by a TJ number.
-    auto extra = [&](std::size_t i) {  // pt beyond the font's width
+    // The pen moves from a glyph's width in the font (and the letter spacing, set once by Tc)
+    // to its laid-out advance (justification, kerning) by a TJ number.
+    auto extra = [&](std::size_t i) {  // pt beyond the font's width and the letter spacing
         const Glyph& g = run.glyphs[i];
         double next_dx = i + 1 < n ? run.glyphs[i + 1].dx : 0;
-        return g.advance + next_dx - g.dx - face.width(g.id) * run.size / 1000.0;
+        return g.advance + next_dx - g.dx - face.width(g.id) * run.size / 1000.0 - run.tracking;
     };
     // A mark placed above or below (Arabic, Devanagari) rides on the text rise.
     double rise = 0;

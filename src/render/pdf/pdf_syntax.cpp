@@ -9,12 +9,12 @@
 
 namespace handout::pdf {
 
-void num(std::string& out, double v) {
-    if (std::abs(v) < 0.005) {
+void num(std::string& out, double v, int decimals) {
+    if (std::abs(v) < 0.5 * std::pow(10.0, -decimals)) {
         v = 0;
     }
     char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
     std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
     if (s.find('.') != std::string_view::npos) {
         while (s.back() == '0') {

@@ -9,8 +9,9 @@
 
 namespace handout::pdf {
 
-/// A number for a content stream: fixed, at most 2 decimals (1/7200 in), never the locale; a space after.
-void num(std::string& out, double v);
+/// A number for a content stream: fixed, at most `decimals` decimals (2: 1/7200 in), never the
+/// locale; a space after.
+void num(std::string& out, double v, int decimals = 2);
 
 /// Four upper-case hex digits of v.
 void hex4(std::string& out, unsigned v);

@@ -164,6 +164,7 @@ private:
         std::string name = "/F" + std::to_string(run.font);
         m_font_res.replaceKey(name, m_fonts[run.font]->font);
         c.set_font(name, run.size);
+        c.set_char_spacing(run.tracking);
         c.move_text_to(run.origin.x + run.glyphs.front().dx, page.height - run.origin.y);
         pdf::RunText text;
         text.use = &m_uses[run.font];
