@@ -42,10 +42,15 @@ std::string without_final_newlines(std::string s) {
     return s;
 }
 
-std::string first_error(const Diagnostics& ds) {
+/// The first error, formatted; `quote` false leaves out the line of the file it points into (a
+/// record's report and the log never show what a file named by a record holds: its position and
+/// the message suffice).
+std::string first_error(const Diagnostics& ds, bool quote = true) {
     for (const auto& d : ds) {
         if (d.severity == Severity::error) {
-            return without_final_newlines(format_diagnostic(d));
+            Diagnostic shown = d;
+            shown.quote_source = shown.quote_source && quote;
+            return without_final_newlines(format_diagnostic(shown));
         }
     }
     return {};
@@ -192,10 +197,10 @@ private:
         const auto& content = m_inputs.contents.at(plan.content_path);
         const auto& layout = m_inputs.layouts.at(plan.layout_path);
         if (!content.value) {
-            return fail("the content file cannot be used: " + first_error(content.diagnostics));
+            return fail("the content file cannot be used: " + first_error(content.diagnostics, false));
         }
         if (!layout.value) {
-            return fail("the layout file cannot be used: " + first_error(layout.diagnostics));
+            return fail("the layout file cannot be used: " + first_error(layout.diagnostics, false));
         }
         const InputPair pair{plan.content_path, plan.layout_path};
         if (auto it = m_inputs.template_errors.find(pair); it != m_inputs.template_errors.end() && !it->second.empty()) {

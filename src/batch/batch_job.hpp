@@ -9,6 +9,7 @@
 #include "pipeline/render_record.hpp"
 
 #include <string>
+#include <vector>
 
 namespace handout {
 
@@ -23,6 +24,9 @@ struct BatchJob {
     std::string shard;                    ///< "K/N", or empty to read the scheduler's environment
     std::size_t shard_count = 0;
     std::string id_column;
+    /// Folders a record's `content` and `layout` columns may name files in, besides those of
+    /// --content and --layout and handout's own content/ and layouts/ (--allow-dir).
+    std::vector<std::string> allow_dirs;
     Engine engine = Engine::handout;
     bool force = false;
     ProgressMode progress = ProgressMode::automatic;

@@ -7,8 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 
 namespace handout {
 
@@ -63,19 +62,54 @@ void fail_collisions(const Manifest& manifest, std::vector<RecordPlan>& plans) {
     }
 }
 
-/// The part of the up-to-date hash that every record shares: engine, content, layout.
+/// The part of the up-to-date hash that every record shares: engine, content, layout. A file
+/// that cannot be read (a FIFO, too large) adds what is wrong; loading it fails the records.
 std::string base_digest_input(const std::string& content_path, const std::string& layout_path, Engine engine) {
     std::string s = engine_version() + "; engine " + std::string(name(engine));
     for (const auto& path : {content_path, layout_path}) {
-        std::ifstream f(path, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << f.rdbuf();
+        ReadOutcome got = read_whole_file(path, ReadRule{max_text_bytes, true});
         s += '\0';
         s += path;
         s += '\0';
-        s += bytes.str();
+        s += got.bytes ? *got.bytes : got.problem;
     }
     return s;
+}
+
+/// Whether `path` lies inside one of `dirs` (both resolved: symbolic links and `..` cannot
+/// lead out).
+bool inside(const std::string& path, const std::vector<fs::path>& dirs) {
+    std::error_code ec;
+    const fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec) {
+        return false;
+    }
+    for (const fs::path& d : dirs) {
+        auto [dm, pm] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+        if (dm == d.end() && pm != p.end()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// The folders a record's columns may name files in (see BatchJob::allow_dirs).
+std::vector<fs::path> allowed_dirs(const BatchJob& job, const std::string& default_layout) {
+    std::vector<std::string> dirs = job.allow_dirs;
+    for (const std::string& f : {job.content_path, default_layout}) {
+        dirs.push_back(fs::path(f).parent_path().empty() ? "." : fs::path(f).parent_path().string());
+    }
+    dirs.push_back((fs::path(data_dir()) / "content").string());
+    dirs.push_back((fs::path(data_dir()) / "layouts").string());
+    std::vector<fs::path> out;
+    for (const std::string& d : dirs) {
+        std::error_code ec;
+        fs::path c = fs::weakly_canonical(fs::absolute(d, ec), ec);
+        if (!ec) {
+            out.push_back(c.lexically_normal());
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -132,6 +166,7 @@ Result<BatchPlan> plan_batch(const BatchJob& job) {
         name_template = plan.id_column.empty() ? "record-{{row}}.pdf" : "{{" + plan.id_column + "}}.pdf";
     }
 
+    const std::vector<fs::path> allowed = allowed_dirs(job, plan.default_layout);
     const auto& records = plan.manifest.records;
     plan.records.resize(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -150,6 +185,16 @@ Result<BatchPlan> plan_batch(const BatchJob& job) {
         choose_content(job, record, p);
         std::string layout = value_or_empty(record.vars, "layout");
         p.layout_path = layout.empty() ? plan.default_layout : layout;
+        // A record names files only where the operator allows: never /etc/shadow into a PDF or a
+        // message. The message names the column, not what it holds.
+        for (const char* column : {"content", "layout"}) {
+            const std::string& path = std::string(column) == "content" ? p.content_path : p.layout_path;
+            if (!value_or_empty(record.vars, column).empty() && !inside(path, allowed)) {
+                p.error = std::string("its `") + column + "` column names a file outside the allowed folders; "
+                          "allow its folder with --allow-dir";
+                break;
+            }
+        }
     }
     fail_collisions(plan.manifest, plan.records);
 

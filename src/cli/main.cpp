@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
     bsub->add_option("--shard", batch.shard, "Render part K of N (1-based), e.g. 3/8");
     bsub->add_option("--shard-count", batch.shard_count, "N for schedulers that give only an index (Kubernetes, AWS Batch)");
     bsub->add_option("--id-column", batch.id_column, "Column that names a record in messages (default: patient.id or id)");
+    bsub->add_option("--allow-dir", batch.allow_dirs,
+                     "A folder whose files a record's content or layout column may name (repeatable); "
+                     "the folders of --content and --layout and handout's own are always allowed");
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
     add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");

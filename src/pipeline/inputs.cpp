@@ -9,9 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #ifndef HANDOUT_SOURCE_DIR
 #define HANDOUT_SOURCE_DIR "."
@@ -35,31 +33,21 @@ std::string default_layout_path() {
     return (fs::path(data_dir()) / "layouts" / "letter.toml").string();
 }
 
-Result<SourcePtr> read_source(const std::string& path, const std::string& what) {
+Result<SourcePtr> read_source(const std::string& path, const std::string& what, const ReadRule& rule) {
     Result<SourcePtr> r;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot read " + what + " `" + path + "`",
-                                           {"check the path and that the file exists"}});
+    ReadOutcome got = read_whole_file(path, rule);
+    if (!got.bytes) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, got.message(what, path), {got.hint}});
         return r;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    r.value = std::make_shared<const SourceFile>(SourceFile{path, ss.str()});
+    r.value = std::make_shared<const SourceFile>(SourceFile{path, std::move(*got.bytes)});
     return r;
 }
 
 namespace {
 
-std::optional<std::string> read_bytes(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
-        return std::nullopt;
-    }
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+constexpr ReadRule text_rule{max_text_bytes, true};
+constexpr ReadRule picture_rule{max_picture_bytes, true};
 
 void append(Diagnostics& to, Diagnostics from) {
     for (auto& d : from) {
@@ -71,7 +59,7 @@ void append(Diagnostics& to, Diagnostics from) {
 
 Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path) {
     Result<std::shared_ptr<const ContentInput>> r;
-    auto src = read_source(path, "content file");
+    auto src = read_source(path, "content file", text_rule);
     append(r.diagnostics, std::move(src.diagnostics));
     if (!src.value) {
         return r;
@@ -91,13 +79,13 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
                 if (in->image_by_src.count(im->src) != 0) {
                     continue;
                 }
-                auto bytes = read_bytes((dir / im->src).string());
-                if (!bytes) {
-                    r.diagnostics.push_back(error_at(in->doc.source, im->offset, "cannot read image `" + im->src + "`",
-                                                     {"image paths are relative to the content file"}));
+                ReadOutcome got = read_whole_file((dir / im->src).string(), picture_rule);
+                if (!got.bytes) {
+                    r.diagnostics.push_back(error_at(in->doc.source, im->offset, got.message("image", im->src),
+                                                     {got.hint, "image paths are relative to the content file"}));
                     continue;
                 }
-                auto img = decode_image(im->src, std::move(*bytes), &svgs);
+                auto img = decode_image(im->src, std::move(*got.bytes), &svgs);
                 if (!img.value) {
                     for (auto& d : img.diagnostics) {
                         d.file = in->doc.source;
@@ -129,7 +117,7 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
         if (rel_ec || shown.empty() || shown.string().rfind("..", 0) == 0) {
             shown = file;
         }
-        auto ksrc = read_source(shown.string(), std::string(key) + " file");
+        auto ksrc = read_source(shown.string(), std::string(key) + " file", text_rule);
         if (!ksrc.value) {
             std::vector<std::string> names;
             std::error_code ec;
@@ -162,7 +150,7 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
 
 Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) {
     Result<std::shared_ptr<const LayoutInput>> r;
-    auto src = read_source(path, "layout file");
+    auto src = read_source(path, "layout file", text_rule);
     append(r.diagnostics, std::move(src.diagnostics));
     if (!src.value) {
         return r;
@@ -175,14 +163,19 @@ Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) 
     auto in = std::make_shared<LayoutInput>();
     in->layout = std::move(*layout.value);
     if (!in->layout.logo_path.empty()) {
-        auto bytes = read_bytes(in->layout.logo_path);
+        ReadOutcome got = read_whole_file(in->layout.logo_path, picture_rule);
         DiskSvgStore svgs;
-        auto img = bytes ? decode_image(in->layout.logo_path, std::move(*bytes), &svgs) : Result<ImageData>{};
+        auto img = got.bytes ? decode_image(in->layout.logo_path, std::move(*got.bytes), &svgs) : Result<ImageData>{};
         if (!img.value) {
             std::size_t off = (*src.value)->text.find("path");
+            std::vector<std::string> hints{"the logo path is relative to the layout file; use a PNG or SVG"};
+            if (!got.bytes) {
+                hints.insert(hints.begin(), got.hint);
+            }
             r.diagnostics.push_back(error_at(*src.value, off == std::string::npos ? 0 : off,
-                                             "cannot use logo `" + in->layout.logo_path + "`",
-                                             {"the logo path is relative to the layout file; use a PNG or SVG"}));
+                                             got.bytes ? "cannot use logo `" + in->layout.logo_path + "`"
+                                                       : got.message("logo", in->layout.logo_path),
+                                             hints));
             return r;
         }
         in->logo = std::move(*img.value);

@@ -2,6 +2,8 @@
 // (with its logo) — once, to be shared read-only by every worker.
 #pragma once
 
+#include "core/bounded_read.hpp"
+
 #include "check/kind.hpp"
 #include "content/document.hpp"
 #include "core/diagnostic.hpp"
@@ -26,7 +28,11 @@ std::string default_layout_path();
 /// Where kind files live: HANDOUT_KINDS, else the data dir's kinds/.
 std::string kinds_dir();
 
-Result<SourcePtr> read_source(const std::string& path, const std::string& what);
+/// Reads a whole input file as `what` ("content file"); a file that is not a regular file or is
+/// over `rule`'s size is an error that names it and never quotes it. The default rule (manifests,
+/// data files, reports) takes any size and a pipe, e.g. `<(…)`.
+Result<SourcePtr> read_source(const std::string& path, const std::string& what,
+                              const ReadRule& rule = ReadRule{UINTMAX_MAX, false});
 
 struct ContentInput {
     Document doc;                                  ///< parsed, variables unresolved
