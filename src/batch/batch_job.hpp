@@ -28,6 +28,14 @@ struct BatchJob {
     /// --content and --layout and handout's own content/ and layouts/ (--allow-dir).
     std::vector<std::string> allow_dirs;
     Engine engine = Engine::handout;
+    /// The manifest's character encoding when it is not UTF-8 (iconv's names: WINDOWS-1252,
+    /// ISO-8859-1, …); empty: UTF-8, and invalid UTF-8 is an error naming the row and column.
+    std::string encoding;
+    /// Permissions of the files a batch writes (PDFs, report, journal), as octal; applied
+    /// under the umask. Patient data: 0600 unless the operator says otherwise (--mode).
+    unsigned mode = 0600;
+    unsigned record_seconds = 120;     ///< a record that takes longer fails (--record-time)
+    unsigned record_memory_mb = 2048;  ///< a record's renderer may use this much (--record-memory)
     bool force = false;
     ProgressMode progress = ProgressMode::automatic;
 };

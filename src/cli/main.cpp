@@ -84,6 +84,29 @@ int main(int argc, char** argv) {
     bsub->add_option("--allow-dir", batch.allow_dirs,
                      "A folder whose files a record's content or layout column may name (repeatable); "
                      "the folders of --content and --layout and handout's own are always allowed");
+    bsub->add_option("--encoding", batch.encoding,
+                     "The manifest's encoding when not UTF-8, e.g. WINDOWS-1252 or ISO-8859-1 (converted with iconv)");
+    bsub->add_option_function<std::string>(
+            "--mode",
+            [&](const std::string& octal) {
+                std::size_t used = 0;
+                unsigned long m = 0;
+                try {
+                    m = std::stoul(octal, &used, 8);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                if (used != octal.size() || octal.empty() || m > 0777) {
+                    throw CLI::ValidationError("--mode", "`" + octal + "` is not an octal mode such as 0600 or 0640");
+                }
+                batch.mode = static_cast<unsigned>(m);
+            },
+            "Permissions of the PDFs, report and journal, octal (default 0600: patient data), under the umask");
+    bsub->add_option("--record-time", batch.record_seconds, "Seconds a record may take before it fails (default 120)")
+            ->check(CLI::Range(1U, 86400U));
+    bsub->add_option("--record-memory", batch.record_memory_mb,
+                     "Megabytes a record's renderer may use before it fails (default 2048)")
+            ->check(CLI::Range(64U, 1048576U));
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
     add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
