@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian bookworm packages that handout needs to build, run and test.
+# Installs the Debian bookworm packages that handout needs to build, run and test (clang-14 and
+# libfuzzer-14-dev: the fuzz harnesses, scripts/fuzz.sh).
 # Safe to run again; needs root (or sudo).
 set -euo pipefail
 SUDO=""
@@ -13,4 +14,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev libjpeg-dev libdeflate-dev \
   fonts-noto-core fonts-noto-cjk \
   doctest-dev libpoppler-glib-dev poppler-utils mupdf-tools ghostscript \
+  clang-14 libfuzzer-14-dev \
   >/dev/null
