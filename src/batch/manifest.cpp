@@ -1,9 +1,105 @@
 #include "batch/manifest.hpp"
 
+#include "content/text_check.hpp"
+#include "core/c_ptr.hpp"
+
+#include <iconv.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <set>
 
 namespace handout {
+
+namespace {
+
+/// "has invalid UTF-8 in column `a`" (and how many more): what a record's error says.
+std::string invalid_columns(const std::vector<std::string>& names) {
+    std::string out = "has invalid UTF-8 in column `" + names.front() + "`";
+    if (names.size() > 1) {
+        out += " and " + std::to_string(names.size() - 1) + " more";
+    }
+    return out + "; if the manifest was exported as Windows-1252 or Latin-1, read it with --encoding WINDOWS-1252 "
+                 "(or ISO-8859-1)";
+}
+
+/// Replaces each byte that is not part of a UTF-8 character by U+FFFF (a noncharacter no export
+/// writes), so the line can be parsed and the fields that held such bytes found.
+constexpr std::string_view invalid_mark = "\xEF\xBF\xBF";
+
+std::string mark_invalid(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        char32_t c = 0;
+        std::size_t len = decode_utf8(text, pos, c);
+        if (len == 0) {
+            out += invalid_mark;
+            ++pos;
+        } else {
+            out.append(text.substr(pos, len));
+            pos += len;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding, std::string& error) {
+    iconv_t cd = iconv_open("UTF-8", encoding.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        error = "unknown encoding `" + printable(encoding) +
+                "`; use a name iconv knows, e.g. WINDOWS-1252, ISO-8859-1, ISO-8859-15 or UTF-16 (`iconv -l` lists them)";
+        return std::nullopt;
+    }
+    CPtr<void, iconv_close> owner(cd);
+    std::string out(bytes.size() + bytes.size() / 2 + 16, '\0');
+    // iconv takes char** but does not write through the input pointer.
+    char* in = const_cast<char*>(bytes.data());
+    std::size_t in_left = bytes.size();
+    char* to = out.data();
+    std::size_t to_left = out.size();
+    auto where = [&]() {
+        const auto offset = static_cast<std::size_t>(in - bytes.data());
+        const auto done = static_cast<std::size_t>(to - out.data());
+        // Lines counted in what converted so far, so the count is right for UTF-16 too.
+        const auto line = 1 + static_cast<std::size_t>(std::count(out.data(), out.data() + done, '\n'));
+        return "byte " + std::to_string(offset) + " (line " + std::to_string(line) + ")";
+    };
+    auto grow = [&]() {
+        const auto done = static_cast<std::size_t>(to - out.data());
+        out.resize(out.size() * 2);
+        to = out.data() + done;
+        to_left = out.size() - done;
+    };
+    while (in_left > 0) {
+        if (iconv(cd, &in, &in_left, &to, &to_left) != static_cast<std::size_t>(-1)) {
+            continue;  // all of the input converted
+        }
+        if (errno == E2BIG) {
+            grow();
+            continue;
+        }
+        if (errno == EINVAL) {
+            error = "the manifest ends in the middle of a " + printable(encoding) + " character, at " + where();
+        } else {
+            error = where() + " is not a valid " + printable(encoding) + " character; check the manifest's encoding";
+        }
+        return std::nullopt;
+    }
+    // No input: writes out any shift state a stateful encoding left open.
+    while (iconv(cd, nullptr, nullptr, &to, &to_left) == static_cast<std::size_t>(-1)) {
+        if (errno != E2BIG) {
+            error = "the manifest could not be converted from " + printable(encoding);
+            return std::nullopt;
+        }
+        grow();
+    }
+    out.resize(static_cast<std::size_t>(to - out.data()));
+    return out;
+}
 
 
 Result<Manifest> parse_csv(SourcePtr file) {
@@ -101,6 +197,19 @@ Result<Manifest> parse_csv(SourcePtr file) {
         while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) {
             name.erase(0, 1);
         }
+        TextProblem bad = next_text_problem(name);
+        if (bad.fault != TextFault::none) {
+            // Column names are shown in messages and reports: they must be text.
+            Diagnostic d = error_at(file, 0,
+                                    "the name of column " + std::to_string(c + 1) +
+                                        (bad.fault == TextFault::invalid_utf8 ? std::string(" is not valid UTF-8")
+                                                                              : " holds the control character " + control_name(bad.code)),
+                                    {"if the manifest was exported as Windows-1252 or Latin-1, read it with --encoding WINDOWS-1252",
+                                     "otherwise write the first line's names in plain text, e.g. `patient.id,patient.name`"});
+            d.quote_source = false;
+            r.diagnostics.push_back(std::move(d));
+            return r;
+        }
         if (name.empty() || !seen.insert(name).second) {
             r.diagnostics.push_back(error_at(file, offset_of(t, 1, 1),
                                              name.empty() ? "column " + std::to_string(c + 1) + " has no name"
@@ -117,8 +226,16 @@ Result<Manifest> parse_csv(SourcePtr file) {
             rec.error = "has " + std::to_string(rows[k].size()) + " fields; the header has " +
                         std::to_string(m.columns.size());
         } else {
+            std::vector<std::string> invalid;
             for (std::size_t c = 0; c < m.columns.size(); ++c) {
+                if (!valid_utf8(rows[k][c])) {
+                    invalid.push_back(m.columns[c]);  // not kept: a report cannot hold it
+                    continue;
+                }
                 rec.vars[m.columns[c]] = std::move(rows[k][c]);
+            }
+            if (!invalid.empty()) {
+                rec.error = invalid_columns(invalid);
             }
         }
         m.records.push_back(std::move(rec));
@@ -148,7 +265,32 @@ Result<Manifest> parse_jsonl(SourcePtr file) {
             Record rec;
             rec.row = m.records.size() + 1;
             rec.line = line;
-            if (flatten_json(text, rec.vars)) {
+            if (!valid_utf8(text)) {
+                // Which fields: the line parsed with each bad byte marked. Fields that hold a
+                // mark are named and dropped; a name with one is not named.
+                std::string marked = mark_invalid(text);
+                Vars vars;
+                if (flatten_json(marked, vars)) {
+                    rec.error = "is not one JSON object, and has invalid UTF-8";
+                } else {
+                    std::vector<std::string> invalid;
+                    bool bad_name = false;
+                    for (auto& [k, v] : vars) {
+                        if (k.find(invalid_mark) != std::string::npos) {
+                            bad_name = true;
+                        } else if (v.find(invalid_mark) != std::string::npos) {
+                            invalid.push_back(k);
+                        } else {
+                            rec.vars[k] = std::move(v);
+                        }
+                    }
+                    rec.error = !invalid.empty() ? invalid_columns(invalid)
+                                                 : "has a name that is not valid UTF-8; write the keys in plain text";
+                    if (bad_name && !invalid.empty()) {
+                        rec.error += "; a name is not valid UTF-8 either";
+                    }
+                }
+            } else if (flatten_json(text, rec.vars)) {
                 rec.error = "is not one JSON object";
                 rec.vars.clear();
             } else {

@@ -4,7 +4,9 @@
 #include "core/diagnostic.hpp"
 #include "resolve/resolve.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace handout {
@@ -23,12 +25,21 @@ struct Manifest {
     std::vector<Record> records;
 };
 
+/// The manifest's bytes converted from `encoding` (an iconv name: WINDOWS-1252, ISO-8859-1,
+/// ISO-8859-15, UTF-16, …) to UTF-8. nullopt, with `error` set, for a name iconv does not know
+/// or bytes that are not valid in that encoding (the message gives the byte offset and line,
+/// never the bytes). For `batch --encoding NAME`.
+std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding, std::string& error);
+
 /// RFC 4180: quoted fields with commas, doubled quotes and line breaks; UTF-8 with or without
 /// BOM; CRLF or LF. Dotted header names become dotted variable names. An unterminated quote or
-/// an empty header is an error for the file; a row with the wrong number of fields fails alone.
+/// an empty header is an error for the file, and so is a column name that is not valid UTF-8 or
+/// holds a control character; a row with the wrong number of fields fails alone, and so does a
+/// row with a field that is not valid UTF-8 (its error names the column, never the value).
 Result<Manifest> parse_csv(SourcePtr file);
 
-/// One JSON object per line; nested objects become dotted names. A bad line fails alone.
+/// One JSON object per line; nested objects become dotted names. A bad line fails alone; a line
+/// that is not valid UTF-8 fails naming the columns that are not.
 Result<Manifest> parse_jsonl(SourcePtr file);
 
 /// By extension: .jsonl/.ndjson/.json → JSON Lines, otherwise CSV.

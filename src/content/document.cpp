@@ -37,10 +37,23 @@ void collect(const Spans& spans, std::vector<std::string>& out) {
     }
 }
 
-/// One walk for both constnesses.
+/// One walk for both constnesses, in reading order. An explicit stack instead of recursion: a
+/// Document built by hand may nest deeper than the parser allows.
 template <typename B, typename F>
-void walk(B& blocks, const F& fn) {
-    for (auto& b : blocks) {
+void walk(B& top, const F& fn) {
+    struct Frame {
+        B* blocks;
+        std::size_t next;
+    };
+    std::vector<Frame> stack{{&top, 0}};
+    while (!stack.empty()) {
+        Frame& frame = stack.back();
+        if (frame.next == frame.blocks->size()) {
+            stack.pop_back();
+            continue;
+        }
+        auto& block = (*frame.blocks)[frame.next++];
+        // `frame` is not used past here: pushing may move it.
         std::visit(
             [&](auto& x) {
                 using T = std::decay_t<decltype(x)>;
@@ -49,8 +62,9 @@ void walk(B& blocks, const F& fn) {
                 } else if constexpr (std::is_same_v<T, Heading>) {
                     fn(x.spans, true);
                 } else if constexpr (std::is_same_v<T, List>) {
-                    for (auto& item : x.items) {
-                        walk(item.blocks, fn);
+                    // Last item pushed first, so the first is walked first.
+                    for (std::size_t i = x.items.size(); i-- > 0;) {
+                        stack.push_back(Frame{&x.items[i].blocks, 0});
                     }
                 } else if constexpr (std::is_same_v<T, Table>) {
                     for (auto& row : x.rows) {
@@ -59,10 +73,12 @@ void walk(B& blocks, const F& fn) {
                         }
                     }
                 } else if constexpr (std::is_same_v<T, Div>) {
-                    walk(x.blocks, fn);
+                    stack.push_back(Frame{&x.blocks, 0});
+                } else {
+                    static_assert(std::is_same_v<T, Image> || std::is_same_v<T, ThematicBreak>, "a new block kind: walk it");
                 }
             },
-            b.v);
+            block.v);
     }
 }
 

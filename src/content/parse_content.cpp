@@ -1,11 +1,15 @@
 #include "content/parse_content.hpp"
 
+#include "content/text_check.hpp"
+
 #include <md4c.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 
 namespace handout {
 
@@ -23,6 +27,81 @@ std::string_view trim(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
+}
+
+// ---- text hygiene --------------------------------------------------------------------------
+
+Diagnostic text_problem(const SourcePtr& file, const TextProblem& p) {
+    switch (p.fault) {
+        case TextFault::invalid_utf8: {
+            char byte[8];
+            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(p.code));
+            return error_at(file, p.offset, std::string("invalid UTF-8: byte ") + byte + " is not part of a UTF-8 character",
+                            {"save the file as UTF-8",
+                             "a file from Windows is often Windows-1252: `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW` converts it"});
+        }
+        case TextFault::nul:
+            return error_at(file, p.offset, "NUL character (U+0000) in the text",
+                            {"remove it; a file with a NUL after every letter is UTF-16: save it as UTF-8"});
+        case TextFault::control:
+        case TextFault::none: break;
+    }
+    return error_at(file, p.offset, "control character " + control_name(p.code) + " in the text",
+                    {"remove it: only tab, line feed and carriage return may appear in a content file"});
+}
+
+/// Each invalid byte, NUL and control character is an error at its position (the first
+/// max_text_errors of them, then a count). Returns whether the text is clean.
+bool check_text(const SourcePtr& file, Diagnostics& diags) {
+    const std::string& text = file->text;
+    std::size_t count = 0;
+    std::size_t first_unlisted = 0;
+    for (TextProblem p = next_text_problem(text, 0); p.fault != TextFault::none;
+         p = next_text_problem(text, p.offset + p.length)) {
+        if (++count <= max_text_errors) {
+            diags.push_back(text_problem(file, p));
+        } else if (count == max_text_errors + 1) {
+            first_unlisted = p.offset;
+        }
+    }
+    if (count > max_text_errors) {
+        diags.push_back(error_at(file, first_unlisted,
+                                 std::to_string(count - max_text_errors) + " more invalid or control characters follow",
+                                 {"fix the file's encoding first: save it as UTF-8 text"}));
+    }
+    return count == 0;
+}
+
+/// YAML flow collections (`[`, `{`) nested deeper than max_content_depth, outside quotes and
+/// comments: the offset in `yaml` of the first one past the limit. yaml-cpp parses them by
+/// recursion; front matter needs one level (`keywords: [a, b]`).
+std::optional<std::size_t> yaml_too_deep(std::string_view yaml) {
+    std::size_t depth = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < yaml.size(); ++i) {
+        char c = yaml[i];
+        if (quote != 0) {
+            if (quote == '"' && c == '\\') {
+                ++i;
+            } else if (c == quote) {
+                quote = 0;
+            }
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' && (i == 0 || yaml[i - 1] == ' ' || yaml[i - 1] == '\t' || yaml[i - 1] == '\n')) {
+            std::size_t e = yaml.find('\n', i);
+            i = e == std::string_view::npos ? yaml.size() : e;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_content_depth) {
+                return i;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
 }
 
 // ---- front matter ------------------------------------------------------------------------
@@ -68,6 +147,12 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
         return yaml_begin + offset_of(yaml, static_cast<std::size_t>(m.line) + 1,
                                       static_cast<std::size_t>(m.column) + 1);
     };
+    if (auto deep = yaml_too_deep(yaml)) {
+        diags.push_back(error_at(file, yaml_begin + *deep,
+                                 "front matter lists are nested deeper than " + std::to_string(max_content_depth) + " levels",
+                                 {"front matter holds `key: value` lines and one list, e.g. `keywords: [ketamine, pain]`"}));
+        return pos;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(yaml);
@@ -83,8 +168,24 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
         diags.push_back(error_at(file, yaml_begin, "front matter must be a map of `key: value` lines"));
         return pos;
     }
+    // The file is clean, but YAML's escapes (`"\e"`, `"\0"`, `"\x85"`) can still write controls.
+    auto clean = [&](const std::string& value, const YAML::Node& n, const std::string& key) {
+        TextProblem p = next_text_problem(value);
+        if (p.fault == TextFault::none) {
+            return true;
+        }
+        diags.push_back(error_at(file, at(n.Mark()),
+                                 "`" + key + "` holds " +
+                                     (p.fault == TextFault::invalid_utf8 ? std::string("invalid UTF-8")
+                                                                         : "the control character " + control_name(p.code)),
+                                 {"remove the escape that writes it; front matter values are plain text"}));
+        return false;
+    };
     for (const auto& kv : root) {
         std::string key = kv.first.as<std::string>("");
+        if (!clean(key, kv.first, printable(key))) {
+            continue;
+        }
         const YAML::Node& v = kv.second;
         std::size_t off = at(kv.first.Mark());
         if (std::find(meta_keys.begin(), meta_keys.end(), key) == meta_keys.end()) {
@@ -94,16 +195,22 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
                 hints.push_back("did you mean `" + near + "`?");
             }
             hints.push_back("known keys: title, kind, topic, lang, revision, review-by, author, subject, keywords, date");
-            diags.push_back(error_at(file, off, "unknown front matter key `" + key + "`", hints));
+            diags.push_back(error_at(file, off, "unknown front matter key `" + printable(key) + "`", hints));
             continue;
         }
         if (key == "keywords") {
             if (v.IsSequence()) {
                 for (const auto& k : v) {
-                    meta.keywords.push_back(k.as<std::string>(""));
+                    std::string word = k.as<std::string>("");
+                    if (clean(word, k, key)) {
+                        meta.keywords.push_back(std::move(word));
+                    }
                 }
             } else if (v.IsScalar()) {
                 std::string all = v.as<std::string>("");
+                if (!clean(all, v, key)) {
+                    continue;
+                }
                 std::size_t b = 0;
                 while (b <= all.size()) {
                     std::size_t e = all.find(',', b);
@@ -125,6 +232,9 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
             continue;
         }
         std::string s = v.as<std::string>("");
+        if (!clean(s, v, key)) {
+            continue;
+        }
         if (key == "title") {
             meta.title = s;
         } else if (key == "kind") {
@@ -162,35 +272,24 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
 
 // ---- inline helpers -----------------------------------------------------------------------
 
-void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-/// HTML entities md4c hands over undecoded: numeric ones and the common named ones.
-std::string decode_entity(std::string_view e) {
+/// HTML entities md4c hands over undecoded: numeric ones and the common named ones. A numeric
+/// entity for a control character sets `control` (the caller reports it) and decodes to nothing.
+std::string decode_entity(std::string_view e, char32_t* control = nullptr) {
     std::string out;
     if (e.size() > 3 && e[1] == '#') {
         bool hex = e[2] == 'x' || e[2] == 'X';
         std::string digits(e.substr(hex ? 3 : 2, e.size() - (hex ? 4 : 3)));
         unsigned long cp = std::strtoul(digits.c_str(), nullptr, hex ? 16 : 10);
-        if (cp == 0 || cp > 0x10FFFF) {
-            cp = 0xFFFD;
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            cp = 0xFFFD;  // CommonMark: an impossible code point stands for the replacement character
         }
-        append_utf8(out, static_cast<unsigned>(cp));
+        if (is_forbidden_control(static_cast<char32_t>(cp))) {
+            if (control != nullptr) {
+                *control = static_cast<char32_t>(cp);
+            }
+            return out;
+        }
+        append_utf8(out, static_cast<char32_t>(cp));
         return out;
     }
     static const std::array<std::pair<std::string_view, unsigned>, 16> named = {{
@@ -201,7 +300,7 @@ std::string decode_entity(std::string_view e) {
     }};
     for (const auto& [name, cp] : named) {
         if (e == name) {
-            append_utf8(out, cp);
+            append_utf8(out, static_cast<char32_t>(cp));
             return out;
         }
     }
@@ -347,6 +446,14 @@ struct Builder {
     Image image;
     std::vector<Image> pending_images;
     std::vector<Heading*> heading_stack;
+    /// Nesting: `:::` blocks open around this region, and md4c's quotes and lists open now.
+    std::size_t div_depth = 0;
+    std::size_t container_depth = 0;
+    /// Quotes and lists past max_content_depth: entered but not built (their contents neither).
+    std::size_t skipped = 0;
+    bool aborted = false;             ///< the depth error is reported; md4c was stopped
+
+    std::size_t depth() const { return div_depth + container_depth; }
 
     std::size_t offset_of_ptr(const char* p) const {
         if (p >= region && p <= region + region_size) {
@@ -385,8 +492,92 @@ std::string attribute_text(const MD_ATTRIBUTE& a) {
     return std::string(a.text, a.size);
 }
 
+bool is_container(MD_BLOCKTYPE type) {
+    return type == MD_BLOCK_QUOTE || type == MD_BLOCK_UL || type == MD_BLOCK_OL;
+}
+
+/// Where the first level past the limit begins, for the depth error: md4c gives blocks no
+/// position, so the line holding `anchor` (the first text inside the too-deep part, or npos)
+/// is read for its quote and list markers. `depth` is the nesting at the anchor.
+std::size_t deep_position(const Builder& b, std::size_t anchor, std::size_t depth) {
+    const std::string& text = b.file->text;
+    const std::size_t region_end = b.region_offset + b.region_size;
+    // The markers (`>`, `-`, `*`, `+`, `1.`, `1)`) that open a line, by offset.
+    auto markers = [&](std::size_t line) {
+        std::vector<std::size_t> out;
+        std::size_t i = line;
+        while (i < region_end) {
+            char c = text[i];
+            if (c == ' ' || c == '\t') {
+                ++i;
+            } else if (c == '>') {
+                out.push_back(i++);
+            } else if ((c == '-' || c == '*' || c == '+') && (i + 1 >= region_end || text[i + 1] == ' ' || text[i + 1] == '\t' ||
+                                                               text[i + 1] == '\n')) {
+                out.push_back(i++);
+            } else if (c >= '0' && c <= '9') {
+                std::size_t j = i;
+                while (j < region_end && j - i < 9 && text[j] >= '0' && text[j] <= '9') {
+                    ++j;
+                }
+                if (j < region_end && (text[j] == '.' || text[j] == ')')) {
+                    out.push_back(i);
+                    i = j + 1;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        return out;
+    };
+    if (anchor != std::string::npos) {
+        std::size_t line = text.rfind('\n', anchor == 0 ? 0 : anchor - 1);
+        line = (line == std::string::npos || anchor == 0) ? 0 : line + 1;
+        line = std::max(line, b.region_offset);
+        auto m = markers(line);
+        // The line's markers open levels depth - m.size() + 1 … depth; the first past the limit:
+        const std::size_t first_level = depth + 1 - std::min(depth, m.size());
+        if (!m.empty() && max_content_depth + 1 >= first_level && max_content_depth + 1 - first_level < m.size()) {
+            return m[max_content_depth + 1 - first_level];
+        }
+        return m.empty() ? anchor : m.front();
+    }
+    // No text inside: the first line with more markers than levels left.
+    for (std::size_t line = b.region_offset; line < region_end;) {
+        auto m = markers(line);
+        const std::size_t room = max_content_depth - std::min(max_content_depth, b.div_depth);
+        if (m.size() > room) {
+            return m[room];
+        }
+        std::size_t e = text.find('\n', line);
+        line = e == std::string::npos ? region_end : e + 1;
+    }
+    return b.region_offset;
+}
+
+void report_too_deep(Builder& b, std::size_t at) {
+    b.diags.push_back(error_at(b.file, at,
+                               "blocks are nested deeper than " + std::to_string(max_content_depth) + " levels",
+                               {"`>` quotes, list levels and `:::` blocks count together; a handout needs a few at most",
+                                "flatten the structure: end some of them before opening the next"}));
+    b.aborted = true;
+}
+
 int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.skipped > 0 || (is_container(type) && b.depth() + 1 > max_content_depth)) {
+        // Past the limit: count the levels so their ends match, build nothing; the first text
+        // inside (or the end of the too-deep part) reports the error and stops md4c.
+        if (is_container(type)) {
+            ++b.skipped;
+        }
+        return 0;
+    }
+    if (is_container(type)) {
+        ++b.container_depth;
+    }
     b.finish_current_spans();
     b.flush_images();
     std::size_t off = b.block_offset;
@@ -469,6 +660,16 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
 
 int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.skipped > 0) {
+        if (is_container(type) && --b.skipped == 0) {
+            report_too_deep(b, deep_position(b, std::string::npos, 0));
+            return 1;
+        }
+        return 0;
+    }
+    if (is_container(type)) {
+        --b.container_depth;
+    }
     b.finish_current_spans();
     switch (type) {
         case MD_BLOCK_QUOTE: b.flush_images(); b.blocks.pop_back(); break;
@@ -519,6 +720,9 @@ int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
 
 int enter_span(MD_SPANTYPE type, void* detail, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.skipped > 0) {
+        return 0;
+    }
     switch (type) {
         case MD_SPAN_EM: b.style = static_cast<std::uint8_t>(b.style | style_italic); break;
         case MD_SPAN_STRONG: b.style = static_cast<std::uint8_t>(b.style | style_bold); break;
@@ -537,6 +741,9 @@ int enter_span(MD_SPANTYPE type, void* detail, void* user) {
 
 int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.skipped > 0) {
+        return 0;
+    }
     switch (type) {
         case MD_SPAN_EM: b.style = static_cast<std::uint8_t>(b.style & ~style_italic); break;
         case MD_SPAN_STRONG: b.style = static_cast<std::uint8_t>(b.style & ~style_bold); break;
@@ -556,13 +763,26 @@ int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
 int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
     auto& b = *static_cast<Builder*>(user);
     std::size_t off = b.offset_of_ptr(text);
+    if (b.skipped > 0) {
+        report_too_deep(b, deep_position(b, off, b.depth() + b.skipped));
+        return 1;
+    }
     std::string t;
     Span::Kind kind = Span::Kind::text;
     switch (type) {
         case MD_TEXT_NULLCHAR: t = "\xEF\xBF\xBD"; break;
         case MD_TEXT_BR: kind = Span::Kind::line_break; break;
         case MD_TEXT_SOFTBR: t = " "; break;
-        case MD_TEXT_ENTITY: t = decode_entity(std::string_view(text, size)); break;
+        case MD_TEXT_ENTITY: {
+            char32_t control = 0;
+            t = decode_entity(std::string_view(text, size), &control);
+            if (control != 0) {
+                b.diags.push_back(error_at(b.file, off, "`" + std::string(text, size) + "` stands for the control character " +
+                                                            control_name(control),
+                                           {"remove it: a handout's text holds no control characters"}));
+            }
+            break;
+        }
         default: t.assign(text, size); break;
     }
     if (b.image_depth > 0) {
@@ -578,7 +798,7 @@ int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
 }
 
 void parse_markdown(Builder& b, std::size_t begin, std::size_t end) {
-    if (end <= begin) {
+    if (end <= begin || b.aborted) {
         return;
     }
     const std::string& text = b.file->text;
@@ -586,6 +806,8 @@ void parse_markdown(Builder& b, std::size_t begin, std::size_t end) {
     b.region_size = end - begin;
     b.region_offset = begin;
     b.block_offset = begin;
+    b.container_depth = 0;
+    b.skipped = 0;
     MD_PARSER parser{};
     parser.abi_version = 0;
     parser.flags = MD_FLAG_TABLES | MD_FLAG_TASKLISTS | MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEURLAUTOLINKS |
@@ -711,6 +933,9 @@ Result<Document> parse_content(SourcePtr file) {
     Document doc;
     doc.source = file;
     Diagnostics& diags = result.diagnostics;
+    if (!check_text(file, diags)) {
+        return result;  // no value: what follows would read the bad bytes as text
+    }
     std::size_t body = parse_front_matter(file, doc.meta, diags);
 
     Builder b{file, diags};
@@ -726,7 +951,7 @@ Result<Document> parse_content(SourcePtr file) {
     std::size_t pos = body;
     bool in_fence = false;
     std::string fence;
-    while (pos < text.size()) {
+    while (pos < text.size() && !b.aborted) {
         std::size_t e = text.find('\n', pos);
         std::size_t next = e == std::string::npos ? text.size() : e + 1;
         std::string_view line(text.data() + pos, (e == std::string::npos ? text.size() : e) - pos);
@@ -741,6 +966,9 @@ Result<Document> parse_content(SourcePtr file) {
             }
         } else if (!in_fence && tl.rfind(":::", 0) == 0 && line.rfind(":::", 0) == 0) {
             parse_markdown(b, chunk, pos);
+            if (b.aborted) {
+                break;
+            }
             std::string_view rest = trim(tl.substr(tl.find_first_not_of(':') == std::string_view::npos
                                                         ? tl.size()
                                                         : tl.find_first_not_of(':')));
@@ -754,7 +982,11 @@ Result<Document> parse_content(SourcePtr file) {
                     }
                     open_divs.pop_back();
                     b.blocks.pop_back();
+                    b.div_depth = open_divs.size();
                 }
+            } else if (open_divs.size() + 1 > max_content_depth) {
+                report_too_deep(b, pos);
+                break;
             } else {
                 DivOpen d = parse_div_attrs(rest);
                 if (std::find(div_kinds.begin(), div_kinds.end(), d.kind) == div_kinds.end()) {
@@ -771,12 +1003,19 @@ Result<Document> parse_content(SourcePtr file) {
                 b.current().push_back(Block{Div{d.kind, d.id, d.lang, {}, pos}});
                 b.blocks.push_back(&std::get<Div>(b.current().back().v).blocks);
                 open_divs.push_back({pos, d.kind});
+                b.div_depth = open_divs.size();
             }
             chunk = next;
         }
         pos = next;
     }
-    parse_markdown(b, chunk, text.size());
+    if (!b.aborted) {
+        parse_markdown(b, chunk, text.size());
+    }
+    if (b.aborted) {
+        result.value = std::move(doc);
+        return result;  // the depth error says it all: open blocks were cut off, not forgotten
+    }
     for (const auto& d : open_divs) {
         diags.push_back(error_at(file, d.offset, "this block is never closed",
                                  {"end it with a line holding only `:::`"}));

@@ -5,13 +5,125 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <map>
 
 namespace handout {
 
 namespace {
+
+/// Text from the layout for a message: control characters, bidi controls and invalid bytes
+/// written as `\x1B`, `\u202E`, `\xE9`, so a message cannot drive the terminal.
+std::string shown(std::string_view text) {
+    std::string out;
+    char buf[16];
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x20 || b == 0x7F) {
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
+            out += buf;
+            ++i;
+            continue;
+        }
+        if (b < 0x80) {
+            out += static_cast<char>(b);
+            ++i;
+            continue;
+        }
+        // A multi-byte character: copied when it is valid UTF-8 and not a C1 or bidi control.
+        std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+        char32_t cp = len == 4 ? (b & 0x07U) : len == 3 ? (b & 0x0FU) : (b & 0x1FU);
+        bool ok = len != 0 && i + len <= text.size() && b >= 0xC2 && b <= 0xF4;
+        for (std::size_t k = 1; ok && k < len; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            ok = (c & 0xC0U) == 0x80U;
+            cp = (cp << 6) | (c & 0x3FU);
+        }
+        const char32_t min = len == 4 ? 0x10000 : len == 3 ? 0x800 : 0x80;
+        ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+        if (!ok) {
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
+            out += buf;
+            ++i;
+            continue;
+        }
+        const bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+        if (cp <= 0x9F || bidi) {
+            std::snprintf(buf, sizeof buf, cp <= 0x9F ? "\\x%02X" : "\\u%04X", static_cast<unsigned>(cp));
+            out += buf;
+        } else {
+            out.append(text.substr(i, len));
+        }
+        i += len;
+    }
+    return out;
+}
+
+/// A cheap scan for what would make toml++ recurse deeply: a dotted key or header with more than
+/// max_layout_key_parts parts, or brackets and braces nested deeper than max_layout_nesting.
+/// Strings and comments are skipped; anything else toml++ judges.
+std::optional<Diagnostic> too_deep_for_toml(const SourcePtr& file) {
+    const std::string& t = file->text;
+    std::size_t depth = 0;
+    std::size_t parts = 1;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c == '#') {
+            std::size_t e = t.find('\n', i);
+            i = (e == std::string::npos ? t.size() : e) - 1;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            const bool basic = c == '"';
+            const bool multi = t.compare(i, 3, std::string(3, c)) == 0;
+            std::size_t j = i + (multi ? 3 : 1);
+            while (j < t.size()) {
+                if (basic && t[j] == '\\') {
+                    j += 2;
+                    continue;
+                }
+                if (!multi && t[j] == '\n') {
+                    break;  // an unclosed string: toml++ says so
+                }
+                if (t[j] == c && (!multi || t.compare(j, 3, std::string(3, c)) == 0)) {
+                    j += multi ? 2 : 0;
+                    break;
+                }
+                ++j;
+            }
+            // On the closing quote (the loop steps past it), or before the line end of an unclosed one.
+            i = j < t.size() && t[j] == '\n' ? j - 1 : std::min(j, t.size());
+            continue;
+        }
+        if (c == '.') {
+            if (++parts > max_layout_key_parts) {
+                return error_at(file, i, "a dotted key or table header has more than " +
+                                             std::to_string(max_layout_key_parts) + " parts",
+                                {"a layout's keys have a few parts, e.g. `[callout.caveat]` or `fonts.lang.ja`"});
+            }
+            continue;
+        }
+        if (c == '=' || c == ',' || c == '\n' || c == '[' || c == ']' || c == '{' || c == '}') {
+            parts = 1;
+        }
+        if (c == '[' || c == '{') {
+            if (++depth > max_layout_nesting) {
+                return error_at(file, i, "arrays and tables are nested deeper than " +
+                                             std::to_string(max_layout_nesting) + " levels",
+                                {"a layout needs two levels at most, e.g. `fallback = [\"Noto Sans\"]`"});
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
 
 /// Reads one TOML table against a fixed set of keys, so an unknown key names the nearest valid one.
 class Reader {
@@ -54,10 +166,10 @@ public:
             for (const auto& n : names) {
                 all += (all.empty() ? "" : ", ") + n;
             }
-            hints.push_back("valid keys " + (where.empty() ? std::string("at the top level") : "in [" + where + "]") +
+            hints.push_back("valid keys " + (where.empty() ? std::string("at the top level") : "in [" + shown(where) + "]") +
                             ": " + all);
             m_diags.push_back(error_at(m_file, offset(key.source()),
-                                       "unknown key `" + k + "`" + (where.empty() ? "" : " in [" + where + "]"),
+                                       "unknown key `" + shown(k) + "`" + (where.empty() ? "" : " in [" + shown(where) + "]"),
                                        hints));
         }
     }
@@ -78,7 +190,15 @@ public:
 
     void positive(const toml::node& n, double& out, const std::string& key, double lo, double hi) {
         double v = out;
+        std::size_t before = m_diags.size();
         length(n, v, key);
+        if (m_diags.size() != before) {
+            return;  // not a length: said so
+        }
+        if (!std::isfinite(v)) {
+            not_finite(n, key, lo, hi);
+            return;
+        }
         if (v < lo || v > hi) {
             error(n, "`" + key + "` is out of range", {"use a value from " + num(lo) + " to " + num(hi)});
             return;
@@ -92,11 +212,21 @@ public:
             error(n, "`" + key + "` must be a number");
             return;
         }
+        if (!std::isfinite(*v)) {
+            not_finite(n, key, lo, hi);
+            return;
+        }
         if (*v < lo || *v > hi) {
             error(n, "`" + key + "` is out of range", {"use a value from " + num(lo) + " to " + num(hi)});
             return;
         }
         out = *v;
+    }
+
+    /// NaN compares false with every bound, so it is refused before the range is checked.
+    void not_finite(const toml::node& n, const std::string& key, double lo, double hi) {
+        error(n, "`" + key + "` must be a finite number, not nan or inf",
+              {"use a value from " + num(lo) + " to " + num(hi)});
     }
 
     void boolean(const toml::node& n, bool& out, const std::string& key) {
@@ -178,7 +308,7 @@ void read_page(Reader& r, const toml::table& t, Layout& l) {
                     auto it = sizes.find(s);
                     if (it == sizes.end()) {
                         if (!s.empty()) {
-                            r.error(n, "unknown page size `" + s + "`",
+                            r.error(n, "unknown page size `" + shown(s) + "`",
                                     {"use \"letter\", \"a4\" or \"legal\", or set `width` and `height`"});
                         }
                         return;
@@ -341,12 +471,16 @@ Result<Layout> parse_layout(SourcePtr file) {
     Layout l;
     l.source = file;
     l.name = std::filesystem::path(file->path).stem().string();
+    if (auto deep = too_deep_for_toml(file)) {
+        result.diagnostics.push_back(std::move(*deep));
+        return result;
+    }
     toml::table root;
     try {
         root = toml::parse(file->text, file->path);
     } catch (const toml::parse_error& e) {
         std::size_t off = offset_of(file->text, e.source().begin.line, e.source().begin.column);
-        result.diagnostics.push_back(error_at(file, off, "not valid TOML: " + std::string(e.description()),
+        result.diagnostics.push_back(error_at(file, off, "not valid TOML: " + shown(e.description()),
                                               {"check quotes, `=` and brackets on this line"}));
         return result;
     }

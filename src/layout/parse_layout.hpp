@@ -4,8 +4,18 @@
 #include "core/diagnostic.hpp"
 #include "layout/layout.hpp"
 
+#include <cstddef>
+
 namespace handout {
 
+/// Checked before toml++ reads a layout (it builds one nested table per part, and frees them by
+/// recursion): a dotted key or table header may have at most this many parts (`[a.b.c]` has 3;
+/// the shipped layouts need 3) …
+inline constexpr std::size_t max_layout_key_parts = 64;
+/// … and arrays, inline tables and headers may nest at most this deep (`[[a]]` is 2 levels).
+inline constexpr std::size_t max_layout_nesting = 64;
+
+/// Every number read is finite (nan and inf are errors naming the key and its range).
 Result<Layout> parse_layout(SourcePtr file);
 
 }  // namespace handout

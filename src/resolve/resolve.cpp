@@ -1,8 +1,11 @@
 #include "resolve/resolve.hpp"
 
+#include "content/text_check.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <set>
 
 namespace handout {
 
@@ -88,7 +91,37 @@ Diagnostic missing(const SourcePtr& file, std::size_t offset, const std::string&
                     {"give it a value: `--var " + name + "=...`, the --data JSON file, or a manifest column `" + name + "`"});
 }
 
-Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Diagnostics& diags) {
+/// Each variable's value checked once per record: a fault is reported at its first use.
+class ValueCheck {
+public:
+    ValueCheck(const SourcePtr& file, Diagnostics& diags) : m_file(file), m_diags(diags) {}
+
+    /// Whether the value may be used; reports it (once per name) when not.
+    bool usable(const std::string& name, std::string_view value, std::size_t offset) {
+        auto fault = value_fault(name, value);
+        if (!fault) {
+            return true;
+        }
+        if (m_reported.insert(name).second) {
+            std::vector<std::string> hints;
+            if (valid_utf8(value)) {
+                hints.push_back("fix the value in the record: values may hold tab, line feed and carriage return, "
+                                "and no other control character");
+            } else {
+                hints.push_back("a manifest exported as Windows-1252 or Latin-1 is read with `--encoding WINDOWS-1252`");
+            }
+            m_diags.push_back(error_at(m_file, offset, *fault, std::move(hints)));
+        }
+        return false;
+    }
+
+private:
+    const SourcePtr& m_file;
+    Diagnostics& m_diags;
+    std::set<std::string> m_reported;
+};
+
+Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Diagnostics& diags, ValueCheck& check) {
     Spans out;
     out.reserve(in.size());
     auto lookup = [&](std::string_view name) -> const std::string* {
@@ -104,14 +137,27 @@ Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Di
                 diags.push_back(missing(file, s.offset, s.text));
                 continue;
             }
-            r = Span{Span::Kind::text, *v, s.style, s.link, s.offset, true};
+            if (!check.usable(s.text, *v, s.offset)) {
+                continue;
+            }
+            r = Span{Span::Kind::text, isolate_bidi(*v), s.style, s.link, s.offset, true};
         }
         if (r.link.find("{{") != std::string::npos) {
             std::vector<std::string> unknown;
-            std::string target = fill_template(r.link, lookup, &unknown);
+            // A link target is not shown: its values are checked, never isolated.
+            auto checked = [&](std::string_view name) -> const std::string* {
+                const std::string* v = lookup(name);
+                if (v != nullptr && !check.usable(std::string(name), *v, s.offset)) {
+                    return nullptr;  // reported as a fault, not as missing (below)
+                }
+                return v;
+            };
+            std::string target = fill_template(r.link, checked, &unknown);
             if (s.link != reported_link) {
                 for (const auto& u : unknown) {
-                    diags.push_back(missing(file, s.offset, u));
+                    if (lookup(u) == nullptr) {
+                        diags.push_back(missing(file, s.offset, u));
+                    }
                 }
                 reported_link = s.link;
             }
@@ -121,6 +167,11 @@ Spans resolve_spans(const Spans& in, const Vars& vars, const SourcePtr& file, Di
         out.push_back(std::move(r));
     }
     return out;
+}
+
+/// Bidi class B: a paragraph separator ends every embedding and isolate (UAX #9, P1).
+bool paragraph_separator(char32_t c) {
+    return c == '\n' || c == '\r' || c == 0x1C || c == 0x1D || c == 0x1E || c == 0x85 || c == 0x2029;
 }
 
 }  // namespace
@@ -161,9 +212,72 @@ Result<Vars> vars_from_json(SourcePtr file) {
 Result<Document> resolve(const Document& doc, const Vars& vars) {
     Result<Document> r;
     Document out = doc;
-    for_each_spans(out.blocks, [&](Spans& spans, bool) { spans = resolve_spans(spans, vars, doc.source, r.diagnostics); });
+    ValueCheck check(doc.source, r.diagnostics);
+    for_each_spans(out.blocks,
+                   [&](Spans& spans, bool) { spans = resolve_spans(spans, vars, doc.source, r.diagnostics, check); });
     r.value = std::move(out);
     return r;
+}
+
+std::optional<std::string> value_fault(const std::string& name, std::string_view value) {
+    TextProblem p = next_text_problem(value);
+    switch (p.fault) {
+        case TextFault::none: return std::nullopt;
+        case TextFault::invalid_utf8: return "the value of `" + name + "` is not valid UTF-8";
+        case TextFault::nul:
+        case TextFault::control: break;
+    }
+    return "the value of `" + name + "` holds the control character " + control_name(p.code);
+}
+
+std::string isolate_bidi(std::string_view value) {
+    bool needed = false;
+    for (std::size_t pos = 0; pos < value.size() && !needed;) {
+        char32_t c = 0;
+        std::size_t len = decode_utf8(value, pos, c);
+        if (len == 0) {
+            return std::string(value);  // not ours to fix: value_fault refuses it
+        }
+        needed = is_bidi_control(c) || is_rtl_letter(c);
+        pos += len;
+    }
+    if (!needed) {
+        return std::string(value);
+    }
+    static constexpr char32_t fsi = 0x2068, pdi = 0x2069, lri = 0x2066, rli = 0x2067;
+    std::string out;
+    out.reserve(value.size() + 12);
+    std::size_t open = 0;  // the value's own isolates open now
+    auto close_line = [&]() {
+        for (; open > 0; --open) {
+            append_utf8(out, pdi);
+        }
+        append_utf8(out, pdi);
+    };
+    append_utf8(out, fsi);
+    for (std::size_t pos = 0; pos < value.size();) {
+        char32_t c = 0;
+        std::size_t len = decode_utf8(value, pos, c);
+        if (paragraph_separator(c)) {
+            // Each line is an isolate of its own: the separator would end ours.
+            close_line();
+            out.append(value.substr(pos, len));
+            append_utf8(out, fsi);
+        } else if (c == lri || c == rli || c == fsi) {
+            ++open;
+            out.append(value.substr(pos, len));
+        } else if (c == pdi) {
+            if (open > 0) {
+                --open;
+                out.append(value.substr(pos, len));
+            }  // else a stray PDI, which would close our isolate: dropped
+        } else {
+            out.append(value.substr(pos, len));
+        }
+        pos += len;
+    }
+    close_line();
+    return out;
 }
 
 std::string fill_template(std::string_view tmpl, const std::function<const std::string*(std::string_view)>& lookup,
