@@ -4,9 +4,10 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [HARNESS...]      e.g. bash scripts/fuzz.sh 20 content layout
 #
-# Each harness starts from a working copy of its seeds (build-fuzz/work/HARNESS/, emptied first):
-# its committed corpus fuzz/corpus/HARNESS/, the shipped inputs (content/, layouts/, samples/),
-# the tests' inputs (tests/data/) and the regression inputs tests/data/fuzz/HARNESS-*, so the
+# Each harness first runs its earlier findings (tests/data/fuzz/HARNESS-*) once — one that still
+# fails is a finding — then fuzzes from a working copy of its seeds (build-fuzz/work/HARNESS/,
+# emptied first): its committed corpus fuzz/corpus/HARNESS/, the shipped inputs (content/,
+# layouts/, samples/), the tests' inputs (tests/data/) and the earlier findings that pass, so the
 # committed corpora change only by hand (see the end of this file). Prints, per harness, the
 # executions and the time; exits 1 when any harness found a crash, a leak, a timeout (10 s) or
 # an out-of-memory (2 GB), naming the reproducer (build-fuzz/findings/HARNESS/) and its log.
@@ -49,7 +50,6 @@ seeds() {
   if [ "${#from[@]}" -gt 1 ]; then
     find "${from[@]:1}" -type f -not -path 'tests/data/fuzz/*' 2>/dev/null || true
   fi
-  find tests/data/fuzz -type f -name "$1-*" 2>/dev/null || true
 }
 
 # Inputs longer than the seeds reach deeper nesting (the default would be the largest seed).
@@ -60,6 +60,14 @@ max_len() {
     image) echo 65536 ;;
     *) echo 8192 ;;
   esac
+}
+
+# The top frames of the first stack in a log, below libFuzzer's, the sanitizers' and libc's own:
+# where it failed.
+top_frames() {
+  grep -E '^ +#[0-9]+ ' "$1" \
+    | grep -vE 'fuzzer::|__sanitizer|__asan|__ubsan|__interceptor|pthread_kill|raise|abort|libc\.so|libc_start|in _start|in main |in malloc|in calloc|in realloc|operator new' \
+    | head -8 | sed 's/^/    /' || true
 }
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
@@ -78,6 +86,22 @@ for h in "${harnesses[@]}"; do
     n=$((n + 1))
     cp "$f" "$work/seed-$n-$(basename "$f")"
   done < <(seeds "$h")
+  # What the harness found before (tests/data/fuzz/HARNESS-*) must pass: run each once. One that
+  # still fails is a finding of this run; the others seed the fuzzing (one that still crashes
+  # would end it at once).
+  while IFS= read -r f; do
+    rlog="$build_dir/work/$(basename "$f").log"
+    if "$build_dir/fuzz_$h" -runs=1 -rss_limit_mb=2048 -timeout=10 "$f" >"$rlog" 2>&1; then
+      n=$((n + 1))
+      cp "$f" "$work/seed-$n-$(basename "$f")"
+    else
+      line="$h: still fails: $f; log: $rlog"
+      echo "$line"
+      top_frames "$rlog"
+      [[ " ${failed[*]} " == *" $h "* ]] || failed+=("$h")
+      summary+=("$line")
+    fi
+  done < <(find tests/data/fuzz -type f -name "$h-*" 2>/dev/null | sort)
   echo "== $h: $n seeds, $seconds s"
   start=$(date +%s)
   rc=0
@@ -92,10 +116,9 @@ for h in "${harnesses[@]}"; do
     reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     kind=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [^ ]+( [^ ]+)?|runtime error: .*|output_name broke its promise: .*|decode_image returned .*' "$log" || echo "exit $rc")
     line+=" — FOUND: $kind; reproducer: ${reproducer:-none written}; log: $log"
-    failed+=("$h")
+    [[ " ${failed[*]} " == *" $h "* ]] || failed+=("$h")
     echo "$line"
-    # The top frames of the first stack, to name where it failed.
-    grep -m8 -E '^ +#[0-9]+ ' "$log" | sed 's/^/    /' || true
+    top_frames "$log"
   else
     echo "$line"
   fi
