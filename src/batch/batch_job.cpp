@@ -1,6 +1,7 @@
 #include "batch/batch_job.hpp"
 
 #include "batch/batch_plan.hpp"
+#include "batch/child_pool.hpp"
 #include "batch/progress.hpp"
 #include "core/stage_times.hpp"
 #include "deliver/journal.hpp"
@@ -10,14 +11,21 @@
 #include "pipeline/worker.hpp"
 #include "render/cairo/render_cairo.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
-#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <mutex>
+#include <numeric>
+#include <set>
 #include <optional>
 #include <thread>
+
+#include <unistd.h>
 
 #ifndef HANDOUT_VERSION
 #define HANDOUT_VERSION "0"
@@ -66,6 +74,37 @@ std::vector<std::string> warnings_of(const Diagnostics& ds) {
     return out;
 }
 
+/// A test seam (README, "Reliability"): HANDOUT_FAULT_INJECTION=KEY:KIND[,KEY:KIND…], where KEY
+/// is a row number (its rendering) or a file name (its parsing) and KIND is crash, abort, hang or
+/// oom (allocating past --record-memory), so tests can show that one record's or one file's
+/// fault ends that record, or the records naming that file, alone.
+void inject_fault(std::string_view key, std::size_t memory_bytes) {
+    const char* spec = std::getenv("HANDOUT_FAULT_INJECTION");
+    std::string_view rest = spec != nullptr ? spec : "";
+    while (!rest.empty()) {
+        const std::string_view entry = rest.substr(0, rest.find(','));
+        rest.remove_prefix(std::min(rest.size(), entry.size() + 1));
+        const auto colon = entry.rfind(':');
+        if (colon == std::string_view::npos || entry.substr(0, colon) != key) {
+            continue;
+        }
+        const std::string_view kind = entry.substr(colon + 1);
+        if (kind == "crash") {
+            std::raise(SIGSEGV);
+        } else if (kind == "abort") {
+            std::abort();
+        } else if (kind == "hang") {
+            for (;;) {
+                ::pause();
+            }
+        } else if (kind == "oom") {
+            const std::size_t n = memory_bytes + (std::size_t{1} << 20);
+            std::unique_ptr<char[]> hog(new char[n]);  // std::bad_alloc past the limit
+            static_cast<volatile char*>(hog.get())[n - 1] = 1;
+        }
+    }
+}
+
 // ---- shared inputs ----
 
 /// What every worker reads and none changes: each content and layout file this shard uses,
@@ -111,16 +150,60 @@ void check_templates(const BatchPlan& plan, SharedInputs& inputs, Diagnostics& d
 Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& plan) {
     Result<SharedInputs> r;
     SharedInputs inputs;
+    // Each file is parsed in a child first: one that crashes or hangs the parser (whatever it
+    // holds) fails the records that name it, and only files that parse safely are parsed here.
+    std::vector<std::pair<std::string, bool>> files;  // path, is a layout
+    std::set<std::pair<std::string, bool>> seen;
     for (std::size_t i : plan.mine) {
         const RecordPlan& p = plan.records[i];
-        if (!p.error.empty()) {
-            continue;
+        if (p.error.empty()) {
+            for (auto f : {std::pair{p.content_path, false}, std::pair{p.layout_path, true}}) {
+                if (seen.insert(f).second) {
+                    files.push_back(f);
+                }
+            }
         }
-        if (inputs.contents.count(p.content_path) == 0) {
-            inputs.contents.emplace(p.content_path, load_content(p.content_path));
-        }
-        if (inputs.layouts.count(p.layout_path) == 0) {
-            inputs.layouts.emplace(p.layout_path, load_layout(p.layout_path));
+    }
+    std::vector<std::size_t> tasks(files.size());
+    std::iota(tasks.begin(), tasks.end(), std::size_t{0});
+    std::map<std::size_t, std::string> unsafe;  // file → why its parser did not come back
+    ChildLimits limits;
+    limits.time = std::chrono::seconds(job.record_seconds);
+    limits.memory_bytes = static_cast<std::size_t>(job.record_memory_mb) << 20;
+    ChildPool(std::min<std::size_t>(2, files.size()), limits)
+            .run(
+                    tasks,
+                    [&](std::size_t t) {
+                        inject_fault(fs::path(files[t].first).filename().string(), limits.memory_bytes);
+                        if (files[t].second) {
+                            (void)load_layout(files[t].first);
+                        } else {
+                            (void)load_content(files[t].first);
+                        }
+                        return std::string("parsed");
+                    },
+                    {}, [&](std::size_t t, const TaskEnd& end) {
+                        if (!end.reply) {
+                            unsafe[t] = end.failure;
+                        }
+                    },
+                    {});
+    for (std::size_t t = 0; t < files.size(); ++t) {
+        const auto& [path, is_layout] = files[t];
+        auto it = unsafe.find(t);
+        if (it != unsafe.end()) {
+            const std::string what = is_layout ? "layout file" : "content file";
+            Diagnostic d{Severity::error, nullptr, 0, what + " `" + path + "`: reading it " + it->second,
+                         {"check the file; it cannot be read as a " + what}};
+            if (is_layout) {
+                inputs.layouts[path].diagnostics.push_back(std::move(d));
+            } else {
+                inputs.contents[path].diagnostics.push_back(std::move(d));
+            }
+        } else if (is_layout) {
+            inputs.layouts.emplace(path, load_layout(path));
+        } else {
+            inputs.contents.emplace(path, load_content(path));
         }
     }
     if (auto it = inputs.contents.find(job.content_path); it != inputs.contents.end() && !it->second.value) {
@@ -138,46 +221,46 @@ Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& pl
 
 // ---- the records ----
 
-/// Renders this shard's records on worker threads, each with a Worker of its own, taking records
-/// in turn; writes each PDF atomically and notes it in the journal.
+
+/// Renders this shard's records in child processes (batch/child_pool), each with a Worker of its
+/// own: a record that crashes, hangs or runs out of memory fails alone. The parent decides what
+/// needs no rendering (a record that cannot be planned, an unusable file, an up-to-date output),
+/// keeps the journal and the reports; a child renders and writes the PDF atomically.
 class RecordRunner {
 public:
     RecordRunner(const BatchJob& job, const BatchPlan& plan, const SharedInputs& inputs, StateJournal& journal,
                  ProgressMeter& meter)
         : m_job(job), m_plan(plan), m_inputs(inputs), m_journal(journal), m_meter(meter),
-          m_reports(plan.mine.size()) {}
+          m_reports(plan.mine.size()), m_digests(plan.mine.size()) {}
 
     /// The reports, in the order of plan.mine (row order).
-    std::vector<RecordReport> run(unsigned threads) {
-        std::vector<std::thread> others;
-        for (unsigned t = 1; t < threads; ++t) {
-            others.emplace_back([this] { work(); });
+    std::vector<RecordReport> run(unsigned processes) {
+        std::vector<std::size_t> tasks;  // indices into plan.mine to render
+        for (std::size_t k = 0; k < m_plan.mine.size(); ++k) {
+            RecordReport& report = m_reports[k];
+            if (auto status = settle(k, report)) {
+                report.status = *status;
+                m_meter.record_done(*status);
+            } else {
+                tasks.push_back(k);
+            }
         }
-        work();
-        for (auto& t : others) {
-            t.join();
-        }
+        ChildLimits limits;
+        limits.time = std::chrono::seconds(m_job.record_seconds);
+        limits.memory_bytes = static_cast<std::size_t>(m_job.record_memory_mb) << 20;
+        ChildPool(processes, limits)
+                .run(
+                        tasks, [this](std::size_t k) { return serve(k); },
+                        [] { return stage_times_on() ? stage_totals() : std::string(); },
+                        [this](std::size_t k, const TaskEnd& end) { take(k, end); },
+                        [](const std::string& times) { add_stage_totals(times); });
         return std::move(m_reports);
     }
 
 private:
-    void work() {
-        auto worker = Worker::create();
-        if (!worker.value) {
-            std::lock_guard<std::mutex> lock(m_setup_error_mutex);
-            m_setup_error = first_error(worker.diagnostics);
-        }
-        for (std::size_t k = m_next++; k < m_plan.mine.size(); k = m_next++) {
-            const auto started = Clock::now();
-            RecordReport& report = m_reports[k];
-            RecordStatus status = render(m_plan.mine[k], worker.value ? worker.value->get() : nullptr, report);
-            report.status = status;
-            report.ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-            m_meter.record_done(status);
-        }
-    }
-
-    RecordStatus render(std::size_t index, Worker* worker, RecordReport& report) {
+    /// In the parent: the status of a record that needs no rendering, else nothing.
+    std::optional<RecordStatus> settle(std::size_t k, RecordReport& report) {
+        const std::size_t index = m_plan.mine[k];
         const RecordPlan& plan = m_plan.records[index];
         const Record& record = m_plan.manifest.records[index];
         report.row = record.row;
@@ -189,10 +272,6 @@ private:
         };
         if (!plan.error.empty()) {
             return fail(plan.error);
-        }
-        if (worker == nullptr) {
-            std::lock_guard<std::mutex> lock(m_setup_error_mutex);
-            return fail("no font system: " + m_setup_error);
         }
         const auto& content = m_inputs.contents.at(plan.content_path);
         const auto& layout = m_inputs.layouts.at(plan.layout_path);
@@ -207,35 +286,92 @@ private:
             return fail(it->second);
         }
         const fs::path target = fs::path(m_job.out_dir) / plan.output;
-        const std::string digest = record_digest(m_plan.base_digests.at(pair), record, plan.output);
-        if (auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, digest)) {
-            m_journal.keep(plan.output, digest, *pages);
+        m_digests[k] = record_digest(m_plan.base_digests.at(pair), record, plan.output);
+        if (auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, m_digests[k])) {
+            m_journal.keep(plan.output, m_digests[k], *pages);
             std::error_code ec;
             report.pages = *pages;
             report.output = target.string();
             report.bytes = static_cast<std::size_t>(fs::file_size(target, ec));
             return RecordStatus::skipped;
         }
-        RenderOptions options;
-        options.engine = m_job.engine;
-        RenderedRecord rendered = render_record(*worker, **content.value, **layout.value, record.vars, options);
-        for (auto& w : warnings_of(rendered.diagnostics)) {
-            report.warnings.push_back(std::move(w));
+        return std::nullopt;
+    }
+
+    /// In a child: renders record k and writes its PDF; the reply is JSON
+    /// ({"ok", "pages", "bytes", "error", "warnings"}), never a record's values.
+    std::string serve(std::size_t k) {
+        nlohmann::json reply;
+        std::vector<std::string> warnings;
+        auto answer = [&](bool ok, std::string error, int pages = 0, std::size_t bytes = 0) {
+            reply["ok"] = ok;
+            reply["error"] = std::move(error);
+            reply["pages"] = pages;
+            reply["bytes"] = bytes;
+            reply["warnings"] = warnings;
+            return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+        try {
+            if (!m_worker) {
+                auto worker = Worker::create();
+                if (!worker.value) {
+                    return answer(false, "no font system: " + first_error(worker.diagnostics));
+                }
+                m_worker = std::move(*worker.value);
+            }
+            const std::size_t index = m_plan.mine[k];
+            const RecordPlan& plan = m_plan.records[index];
+            const Record& record = m_plan.manifest.records[index];
+            inject_fault(std::to_string(record.row), static_cast<std::size_t>(m_job.record_memory_mb) << 20);
+            RenderOptions options;
+            options.engine = m_job.engine;
+            RenderedRecord rendered = render_record(*m_worker, **m_inputs.contents.at(plan.content_path).value,
+                                                    **m_inputs.layouts.at(plan.layout_path).value, record.vars, options);
+            warnings = warnings_of(rendered.diagnostics);
+            if (rendered.status != ExitCode::ok) {
+                return answer(false, first_error(rendered.diagnostics));
+            }
+            const std::string& pdf = rendered.outputs.front();
+            StageTimer write_time(Stage::write_file);
+            const fs::path target = fs::path(m_job.out_dir) / plan.output;
+            if (auto error = write_atomically(target.string(), pdf, Durability::deferred)) {
+                return answer(false, *error);
+            }
+            return answer(true, std::string(), rendered.pages, pdf.size());
+        } catch (const std::bad_alloc&) {
+            return answer(false, "ran out of memory (--record-memory " + std::to_string(m_job.record_memory_mb) + " MB)");
         }
-        if (rendered.status != ExitCode::ok) {
-            return fail(first_error(rendered.diagnostics));
+    }
+
+    /// In the parent: the end of record k's rendering. The PDF is on disk before its hash goes
+    /// into the journal: a run killed in between renders it again.
+    void take(std::size_t k, const TaskEnd& end) {
+        RecordReport& report = m_reports[k];
+        report.ms = end.ms;
+        report.status = RecordStatus::failed;
+        if (!end.reply) {
+            report.error = end.timed_out ? end.failure : "the renderer " + end.failure;
+        } else {
+            const auto reply = nlohmann::json::parse(*end.reply, nullptr, false);
+            if (reply.is_discarded() || !reply.is_object()) {
+                report.error = "the renderer's reply could not be read";
+            } else {
+                for (const auto& w : reply.value("warnings", nlohmann::json::array())) {
+                    report.warnings.push_back(w.get<std::string>());
+                }
+                if (reply.value("ok", false)) {
+                    const RecordPlan& plan = m_plan.records[m_plan.mine[k]];
+                    report.status = RecordStatus::ok;
+                    report.pages = reply.value("pages", 0);
+                    report.bytes = reply.value("bytes", std::size_t{0});
+                    report.output = (fs::path(m_job.out_dir) / plan.output).string();
+                    m_journal.record(plan.output, m_digests[k], report.pages);
+                } else {
+                    report.error = reply.value("error", std::string("failed"));
+                }
+            }
         }
-        const std::string& pdf = rendered.outputs.front();
-        // The PDF first, then its hash: a run killed in between renders it again.
-        StageTimer write_time(Stage::write_file);
-        if (auto error = write_atomically(target.string(), pdf, Durability::deferred)) {
-            return fail(*error);
-        }
-        m_journal.record(plan.output, digest, rendered.pages);
-        report.output = target.string();
-        report.pages = rendered.pages;
-        report.bytes = pdf.size();
-        return RecordStatus::ok;
+        m_meter.record_done(report.status);
     }
 
     const BatchJob& m_job;
@@ -243,13 +379,12 @@ private:
     const SharedInputs& m_inputs;
     StateJournal& m_journal;
     ProgressMeter& m_meter;
-    std::vector<RecordReport> m_reports;  ///< one per plan.mine; each written by one thread
-    std::atomic<std::size_t> m_next{0};   ///< the next record to take, index into plan.mine
-    std::mutex m_setup_error_mutex;
-    std::string m_setup_error;            ///< why a worker has no font system
+    std::vector<RecordReport> m_reports;  ///< one per plan.mine
+    std::vector<std::string> m_digests;   ///< per plan.mine: the up-to-date hash of its output
+    std::unique_ptr<Worker> m_worker;     ///< a child's own, made at its first record
 };
 
-/// --jobs, or all cores; never more threads than records.
+/// --jobs, or all cores; never more processes than records.
 unsigned thread_count(const BatchJob& job, std::size_t records) {
     unsigned jobs = job.jobs > 0 ? job.jobs : std::max(1U, std::thread::hardware_concurrency());
     return static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(records, 1)));

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace handout {
 
@@ -40,6 +41,27 @@ void add_stage_time(Stage s, std::chrono::steady_clock::duration d) {
         return;
     }
     g_ns[static_cast<std::size_t>(s)] += std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+std::string stage_totals() {
+    std::string out;
+    for (const auto& ns : g_ns) {
+        out += (out.empty() ? "" : " ") + std::to_string(ns.load());
+    }
+    return out;
+}
+
+void add_stage_totals(const std::string& line) {
+    const char* at = line.c_str();
+    for (auto& ns : g_ns) {
+        char* end = nullptr;
+        const long long v = std::strtoll(at, &end, 10);
+        if (end == at) {
+            return;
+        }
+        ns += v;
+        at = end;
+    }
 }
 
 std::string stage_report(std::size_t documents) {

@@ -16,6 +16,13 @@ bool stage_times_on();
 
 void add_stage_time(Stage s, std::chrono::steady_clock::duration d);
 
+/// The totals so far, in nanoseconds per stage, as one line ("12 0 345 …"): what a child
+/// process sends its parent when it is done.
+std::string stage_totals();
+
+/// Adds a child's stage_totals() line to this process's.
+void add_stage_totals(const std::string& line);
+
 /// "typeset 0.81 ms, pdf fonts 0.40 ms, …" per document.
 std::string stage_report(std::size_t documents);
 
