@@ -1,6 +1,8 @@
 // bench: makes N synthetic patients, runs `handout batch` with --jobs 1 and 2 as child processes, and
 // prints documents/s, wall and CPU ms per document, peak RSS and average PDF size; then times
-// whole `handout render` processes. A benchmark, not a test: it asserts nothing.
+// whole `handout render` processes; then hostile sizes (a 1 MB paragraph, a 120 KB word, a layout
+// with 10,000 errors), each one process. A benchmark, not a test: it asserts nothing.
+// `--only batch` or `--only hostile` runs one part.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -77,15 +80,108 @@ Run run_batch_child(const std::string& manifest, const std::string& content, con
     return run;
 }
 
+/// One child process with its output thrown away: wall and CPU seconds, peak RSS, exit status.
+struct Child {
+    double wall_s = 0, cpu_s = 0, rss_mib = 0;
+    int status = -1;
+};
+
+Child run_quiet(std::vector<std::string> args) {
+    Child c;
+    std::vector<char*> argv_c;
+    for (auto& a : args) {
+        argv_c.push_back(a.data());
+    }
+    argv_c.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) {
+        return c;
+    }
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    c.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    c.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    c.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+    c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return c;
+}
+
+/// `n` bytes or a little more of ordinary words with spaces, as one paragraph.
+std::string prose_bytes(std::size_t n) {
+    static const char* vocab[] = {"the", "infusion", "staff", "watch", "dose", "closely", "and", "you",
+                                  "may", "feel", "tired", "after", "session", "pain", "changes", "slowly"};
+    std::string out;
+    for (std::size_t i = 0; out.size() < n; ++i) {
+        out += (i == 0 ? "" : " ") + std::string(vocab[(i * 7 + i / 5) % 16]);
+        if (i % 11 == 10) {
+            out += ".";
+        }
+    }
+    return out;
+}
+
+/// Hostile sizes, one `handout` process each (the time includes start-up, checks and output).
+void hostile(const fs::path& dir) {
+    const std::string binary = HANDOUT_BINARY;
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir / name, std::ios::binary) << text;
+        return (dir / name).string();
+    };
+    const std::string layout_tail = "[page]\nsize = \"letter\"\nmargin = \"1in\"\n\n[body]\nsize = 12\nmin_size = 12\nhyphenate = ";
+    const std::string justified = write("justified.toml", layout_tail + "true\njustify = true\n");
+    const std::string left = write("left.toml", layout_tail + "false\njustify = false\n");
+    const std::string front = "---\ntitle: Bench\n---\n\n";
+    const std::string mb = write("paragraph-1mb.md", front + prose_bytes(1 << 20) + "\n");
+    const std::string kb = write("paragraph-100kb.md", front + prose_bytes(100 << 10) + "\n");
+    const std::string word = write("word-120kb.md", front + "Name: " + std::string(120 << 10, 'a') + ".\n");
+    std::string many;
+    for (int i = 0; i < 10000; ++i) {
+        many += "[unknown_table_" + std::to_string(i) + "]\n";
+    }
+    const std::string errors = write("errors-10000.toml", many);
+    const std::string out = (dir / "hostile.out").string();
+
+    struct Case {
+        const char* what;
+        std::vector<std::string> args;
+    };
+    const std::vector<Case> cases = {
+        {"100 KB paragraph, justified (dump)", {binary, "render", kb, "-l", justified, "--format", "dump", "-o", out}},
+        {"1 MB paragraph, justified (dump)", {binary, "render", mb, "-l", justified, "--format", "dump", "-o", out}},
+        {"1 MB paragraph, flush left (dump)", {binary, "render", mb, "-l", left, "--format", "dump", "-o", out}},
+        {"1 MB paragraph, justified (PDF)", {binary, "render", mb, "-l", justified, "-o", out}},
+        {"120 KB word, justified (dump)", {binary, "render", word, "-l", justified, "--format", "dump", "-o", out}},
+        {"layout with 10,000 errors (check)", {binary, "check", "content/ketamine-consent.md", "-l", errors}},
+    };
+    std::printf("\nhostile sizes, one process each\n\n| case | exit | wall ms | CPU ms | peak RSS |\n|---|---:|---:|---:|---:|\n");
+    for (const Case& c : cases) {
+        const Child r = run_quiet(c.args);
+        std::printf("| %s | %d | %.0f | %.0f | %.1f MiB |\n", c.what, r.status, 1000 * r.wall_s, 1000 * r.cpu_s, r.rss_mib);
+        std::fflush(stdout);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::size_t n = 1000;
     std::string content = "content/ketamine-consent.md";
     std::string layout = "layouts/letter.toml";
+    std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--records") {
+        if (a == "--only") {
+            only = argv[i + 1];
+        } else if (a == "--records") {
             n = std::strtoul(argv[i + 1], nullptr, 10);
         } else if (a == "--content") {
             content = argv[i + 1];
@@ -96,6 +192,11 @@ int main(int argc, char** argv) {
     setenv("SOURCE_DATE_EPOCH", "1793491200", 1);
     fs::path dir = fs::temp_directory_path() / ("handout-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
+    if (only == "hostile") {
+        hostile(dir);
+        fs::remove_all(dir);
+        return 0;
+    }
     std::string manifest = synthetic_manifest(dir, n);
     std::printf("handout batch: %zu synthetic patients, %s with %s\n\n", n, content.c_str(), layout.c_str());
     std::printf("| engine | jobs | documents/s | wall ms/document | CPU ms/document | peak RSS | average PDF |\n");
@@ -145,6 +246,9 @@ int main(int argc, char** argv) {
     }
     double per = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
     std::printf("\none `handout render` process, start-up included: %.1f ms (mean of %d)\n", per, reps);
+    if (only != "batch") {
+        hostile(dir);
+    }
     fs::remove_all(dir);
     return 0;
 }

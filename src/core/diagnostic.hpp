@@ -4,6 +4,7 @@
 #include "core/source_file.hpp"
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,8 +28,15 @@ Diagnostic error_at(SourcePtr file, std::size_t offset, std::string message,
 Diagnostic warning_at(SourcePtr file, std::size_t offset, std::string message,
                       std::vector<std::string> hints = {});
 
-/// `path:line:col: error: message`, the source line, a caret, then `hint:` lines.
+/// `path:line:col: error: message`, the source line, a caret, then `hint:` lines. Control
+/// characters (ESC, C1, bidirectional controls) and bytes that are not UTF-8 are shown escaped
+/// (`\x1B`, `\u{202E}`, `\xFF`) in every part, so nothing in an input acts on a terminal; a
+/// long line is quoted only around the caret. Line and column come from the file's line index
+/// (one pass over the file, then a binary search per diagnostic).
 std::string format_diagnostic(const Diagnostic& d);
+
+/// `s` with its control characters and bytes that are not UTF-8 escaped, as format_diagnostic shows them.
+std::string visible_text(std::string_view s);
 
 using Diagnostics = std::vector<Diagnostic>;
 

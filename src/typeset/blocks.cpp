@@ -79,7 +79,7 @@ void Typesetter::list(const List& l, double x, double width, int parent, Slices&
     int ln = node(StructType::l, parent);
     const double size = m_size;
     bool tasks = std::any_of(l.items.begin(), l.items.end(), [](const ListItem& i) { return i.task != Task::none; });
-    double indent = l.ordered ? size * 1.6 : tasks ? size * 1.7 : size * 1.2;
+    double indent = nested_indent(l.ordered ? size * 1.6 : tasks ? size * 1.7 : size * 1.2, width);
     unsigned number = l.start;
     for (std::size_t i = 0; i < l.items.size(); ++i) {
         const ListItem& item = l.items[i];
@@ -118,7 +118,7 @@ void Typesetter::list(const List& l, double x, double width, int parent, Slices&
             s.align = TextAlign::left;
             s.hyphenate = false;
             Spans spans{Span{Span::Kind::text, label, style_plain, "", item.offset}};
-            ParaBox lb = lay(spans, s, indent);
+            ParaBox lb = lay(spans, s, -1);  // one line, however wide the number: never cut
             if (!lb.lines.empty()) {
                 // A number starts at the list's edge; a bullet sits half an em before the text
                 // (LaTeX's \labelsep, Typst's body-indent), as near as a word space or two.
@@ -169,7 +169,43 @@ void Typesetter::thematic_break(double x, double width, Slices& out, double spac
     out.push_back(std::move(s));
 }
 
+double Typesetter::nested_indent(double indent, double width) const {
+    const double room = width - body_width() * min_nested_width_share;
+    return std::clamp(room, 0.0, indent);
+}
+
+namespace {
+
+std::size_t offset_of_block(const Block& b) {
+    return std::visit([](const auto& v) { return v.offset; }, b.v);
+}
+
+}  // namespace
+
 void Typesetter::blocks(const Blocks& bs, double x, double width, int parent, Slices& out, bool first_in_container) {
+    if (bs.empty()) {
+        return;
+    }
+    if (m_depth >= max_block_nesting) {
+        if (!m_too_deep) {
+            m_too_deep = true;
+            m_diagnostics.push_back(error_at(m_input.doc->source, offset_of_block(bs.front()),
+                                             "blocks are nested more than " + std::to_string(max_block_nesting) +
+                                                 " levels deep (lists, quotes or `:::` blocks inside each other)",
+                                             {"flatten the structure: close some of the blocks around this one"}));
+        }
+        return;
+    }
+    class Level {
+    public:
+        explicit Level(int& depth) : m_depth(++depth) {}
+        ~Level() { --m_depth; }
+        Level(const Level&) = delete;
+        Level& operator=(const Level&) = delete;
+
+    private:
+        int& m_depth;
+    } level(m_depth);
     bool first = first_in_container;
     bool after_heading = false;
     for (const auto& b : bs) {

@@ -76,6 +76,9 @@ struct State {
 }  // namespace
 
 BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams& params) {
+    if (given.size() > params.max_total_fit_items) {
+        return first_fit_breaks(given, params);
+    }
     std::vector<BreakItem> with_end;
     const std::vector<BreakItem>* list = &given;
     if (given.empty() || !given.back().forced()) {
@@ -110,7 +113,8 @@ BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams
             }
             const std::size_t start = t == 0 ? 0 : line_start(items, breaks[t]);
             const bool from_flagged = t > 0 && items[breaks[t]].kind == BreakItem::Kind::penalty && items[breaks[t]].flagged;
-            for (std::size_t u = t + 1; u < nodes; ++u) {
+            const std::size_t last_u = std::min(nodes - 1, t + params.max_line_candidates);
+            for (std::size_t u = t + 1; u <= last_u; ++u) {
                 const std::size_t k = breaks[u];
                 const BreakItem& at = items[k];
                 if (k < start) {
@@ -203,6 +207,79 @@ BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams
         return result;
     }
     return {};  // not reached: the third pass always finds a way
+}
+
+BreakResult first_fit_breaks(const std::vector<BreakItem>& given, const BreakParams& params) {
+    std::vector<BreakItem> with_end;
+    const std::vector<BreakItem>* list = &given;
+    if (given.empty() || !given.back().forced()) {
+        with_end = given;
+        with_end.push_back(BreakItem::forced_break());
+        list = &with_end;
+    }
+    const std::vector<BreakItem>& items = *list;
+    const Sums sums(items);
+    const double width = params.line_width;
+    BreakResult result;
+    result.pass = 0;
+
+    // The line from item `start` to a break at `k`, measured as choose_breaks measures it.
+    auto line_to = [&](std::size_t start, std::size_t k) {
+        const BreakItem& at = items[k];
+        const double natural = sums.width[k] - sums.width[start] + (at.kind == BreakItem::Kind::penalty ? at.width : 0);
+        const double stretch = sums.stretch[k] - sums.stretch[start];
+        const double shrink = sums.shrink[k] - sums.shrink[start];
+        const bool fill = sums.fills[k] - sums.fills[start] > 0;
+        BrokenLine line;
+        line.end = k;
+        if (natural > width + 1e-9) {
+            line.ratio = shrink > 0 ? (width - natural) / shrink : -no_cost;
+        } else if (fill) {
+            line.ratio = 0;
+        } else if (natural < width - 1e-9) {
+            line.ratio = stretch > 0 ? (width - natural) / stretch : 0;
+        }
+        if (line.ratio < -1) {
+            line.overfull = true;
+            line.ratio = -1;
+            line.badness = inf_bad;
+            line.fitness = Fitness::tight;
+        } else {
+            const bool cannot_stretch = natural < width - 1e-9 && !fill && stretch <= 0;
+            line.badness = cannot_stretch ? inf_bad : std::min(100 * std::pow(std::abs(line.ratio), 3.0), inf_bad);
+            line.fitness = cannot_stretch ? Fitness::very_loose : fitness_of(line.ratio, line.badness);
+        }
+        return line;
+    };
+    auto demerits_of = [&](const BrokenLine& line) {
+        const double base = std::min(params.line_penalty + line.badness, inf_bad);
+        return line.overfull ? overfull_demerits : base * base;
+    };
+
+    std::size_t start = 0;
+    std::size_t best = items.size();  // the last break that fits, none yet
+    for (std::size_t k = 0; k < items.size(); ++k) {
+        if (!legal_break(items, k) || (k == 0 && !items[k].forced())) {
+            continue;
+        }
+        BrokenLine line = line_to(start, k);
+        std::size_t end = k;
+        if (line.overfull && best < items.size()) {
+            end = best;  // too wide: the line ends at the last break that fitted
+            line = line_to(start, end);
+        } else if (!line.overfull && !items[k].forced()) {
+            best = k;    // fits: go on, a later break may fit too
+            continue;
+        }
+        result.demerits += demerits_of(line);
+        result.lines.push_back(line);
+        start = line_start(items, end);
+        best = items.size();
+        // On from the new line's start: after a line that ended at an earlier break, its items
+        // are scanned again (each item at most twice).
+        k = start - 1;
+    }
+    return result;
 }
 
 }  // namespace handout

@@ -53,6 +53,17 @@ struct BreakParams {
     double double_hyphen_demerits = 10000; ///< \doublehyphendemerits: two hyphenated lines in a row
     double final_hyphen_demerits = 5000;   ///< \finalhyphendemerits: the next-to-last line hyphenated
     double adj_demerits = 10000;           ///< \adjdemerits: neighbouring lines two fitness classes apart
+    /// Past this many items a paragraph is broken first fit (each line as full as it goes, one
+    /// scan): total fit keeps a state per break, and no handout paragraph comes near this
+    /// (about 40 KB of text; a long handout paragraph is under 2,000 items).
+    std::size_t max_total_fit_items = max_total_fit_items_default;
+    /// Total fit tries at most this many breaks for the line after each break (a line of tiny
+    /// text on a wide page has a few hundred); past it, longer lines are not considered. Keeps
+    /// the work linear when items of no width (a run of zero-width spaces) offer endless breaks.
+    std::size_t max_line_candidates = max_line_candidates_default;
+
+    static constexpr std::size_t max_total_fit_items_default = 20000;
+    static constexpr std::size_t max_line_candidates_default = 1000;
 };
 
 /// How much a line's glue was stretched or shrunk, in four classes (TeX's, by badness).
@@ -68,7 +79,8 @@ struct BrokenLine {
 
 struct BreakResult {
     std::vector<BrokenLine> lines;
-    /// 1: every line within `tolerance`; 2: a looser line was needed; 3: some line is overfull.
+    /// 1: every line within `tolerance`; 2: a looser line was needed; 3: some line is overfull;
+    /// 0: first fit (more items than `max_total_fit_items`).
     int pass = 1;
     double demerits = 0;  ///< the chosen breaks' total
     bool any_overfull() const {
@@ -85,7 +97,13 @@ struct BreakResult {
 /// penalties there are dropped) to its break item; a glue is a break only after a box, a penalty
 /// below infinite_penalty always is. The end of `items` is a forced break whether or not the last
 /// item is one. Never fails on non-empty input: when no set of lines fits even at unlimited
-/// looseness, the lines that cannot fit are marked overfull.
+/// looseness, the lines that cannot fit are marked overfull. Past `max_total_fit_items`, first fit.
 BreakResult choose_breaks(const std::vector<BreakItem>& items, const BreakParams& params);
+
+/// First fit, as TeX-less typesetters and browsers break: each line takes every item up to the
+/// last break that still fits (shrinking its glue if need be); a line that cannot fit at all
+/// ends at its first break, overfull. Linear in the items. Ratios, badness and fitness as
+/// choose_breaks reports them.
+BreakResult first_fit_breaks(const std::vector<BreakItem>& items, const BreakParams& params);
 
 }  // namespace handout

@@ -14,13 +14,16 @@ void Typesetter::div(const Div& d, double x, double width, int parent, Slices& o
     } else if (d.kind == "signature") {
         signature(d, x, width, parent, out, space_before);
     } else {
-        // checklist, taglines: their content, in a Div of their own.
-        int dn = node(StructType::div, parent, d.id);
-        std::size_t first = out.size();
-        blocks(d.blocks, x, width, dn, out, true);
-        if (first < out.size()) {
-            out[first].space_before = space_before;
-        }
+        group(d, x, width, parent, out, space_before);
+    }
+}
+
+void Typesetter::group(const Div& d, double x, double width, int parent, Slices& out, double space_before) {
+    int dn = node(StructType::div, parent, d.id);
+    std::size_t first = out.size();
+    blocks(d.blocks, x, width, dn, out, true);
+    if (first < out.size()) {
+        out[first].space_before = space_before;
     }
 }
 
@@ -29,6 +32,11 @@ void Typesetter::callout(const Div& d, const BoxStyle& style, double x, double w
     const double pad = m_layout.callout_padding;
     const double bw = m_layout.callout_border_width;
     const double accent = 4;  // the thicker bar on the left edge
+    if (nested_indent(accent + 2 * pad, width) < accent + 2 * pad) {
+        // Nested so deep that a box inside would leave too little room: its content as it is.
+        group(d, x, width, parent, out, space_before);
+        return;
+    }
     int dn = node(StructType::div, parent, d.id);
     Slices inner;
     double ix = x + accent + pad;

@@ -38,12 +38,23 @@ void Typesetter::paginate(Slices& slices) {
             }
         }
     };
+    // What each slice's keep-with-next chain adds after it, summed once from the end (a heading
+    // of thousands of lines is one chain: walking it from each of its lines was quadratic), as a
+    // difference of running sums (equal to the walk's sum to far below the 0.01 pt it is compared at).
+    std::vector<std::size_t> chain_end(slices.size());
+    for (std::size_t i = slices.size(); i-- > 0;) {
+        chain_end[i] = slices[i].keep_with_next && i + 1 < slices.size() ? chain_end[i + 1] : i;
+    }
+    std::vector<double> chain(slices.size() + 1, 0);  // chain[j]: space and height of slices [1, j]
+    for (std::size_t j = 1; j < slices.size(); ++j) {
+        chain[j] = chain[j - 1] + (slices[j].space_before + slices[j].height);
+    }
     for (std::size_t i = 0; i < slices.size(); ++i) {
         const Slice& s = slices[i];
         bool at_top = y == top;
         double need = (at_top ? 0 : s.space_before) + s.height;
-        for (std::size_t j = i; slices[j].keep_with_next && j + 1 < slices.size(); ++j) {
-            need += slices[j + 1].space_before + slices[j + 1].height;
+        if (chain_end[i] > i) {
+            need += chain[chain_end[i]] - chain[i];
         }
         if (!at_top && y + need > bottom + 0.01) {
             new_page();
@@ -113,6 +124,16 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
         ParaBox box = lay(Spans{Span{Span::Kind::text, text, style_plain, "", 0}}, s, width);
         if (box.lines.empty()) {
             continue;
+        }
+        if (box.lines.size() > 1 && !m_running_too_long) {
+            // Only the first line has a place in the margin: the rest would be lost unseen.
+            m_running_too_long = true;
+            static constexpr const char* sides[3] = {"left", "center", "right"};
+            const std::string key = std::string(header ? "header." : "footer.") + sides[k];
+            m_diagnostics.push_back(error_at(m_layout.source, m_layout.offset_of_key(key),
+                                             "the " + std::string(header ? "header" : "footer") + "'s " + sides[k] +
+                                                 " part is wider than the page's text and would not be shown whole",
+                                             {"shorten `" + key + "` or the values it uses"}));
         }
         for (const auto& run : box.lines[0].runs) {
             GlyphRun r = run;

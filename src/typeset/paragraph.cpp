@@ -31,7 +31,17 @@ struct Prepared {
         std::size_t source;         ///< byte offset in the content file
         std::string link;
     };
-    std::vector<Piece> pieces;
+    std::vector<Piece> pieces;  ///< in text order, not overlapping
+
+    /// The piece holding byte `at`, or null: a binary search (a paragraph may hold many pieces).
+    const Piece* piece_at(std::size_t at) const {
+        auto it = std::upper_bound(pieces.begin(), pieces.end(), at, [](std::size_t b, const Piece& q) { return b < q.begin; });
+        if (it == pieces.begin()) {
+            return nullptr;
+        }
+        --it;
+        return at < it->end ? &*it : nullptr;
+    }
 };
 
 }  // namespace
@@ -139,6 +149,12 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
             continue;
         }
         p.pieces.push_back({begin, end, s.offset, s.link});
+        if (std::string_view(p.text).substr(begin, end - begin).find(soft_hyphen) == std::string_view::npos) {
+            // A word broken between letters because it is wider than the line (an address, a
+            // name) shows no hyphen, as in a browser: a hyphen would read as part of the value.
+            // Text with soft hyphens keeps Pango's hyphens, which it shows at those.
+            add(pango_attr_insert_hyphens_new(FALSE), begin, end);
+        }
         if ((s.style & style_bold) != 0 && !style.bold) {
             add(pango_attr_weight_new(PANGO_WEIGHT_BOLD), begin, end);
         }
@@ -160,7 +176,12 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
     return p;
 }
 
-PangoLayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width) {
+/// Pango's layout of `p` in lines no wider than `width` pt (none when `width` ≤ 0). A word wider
+/// than the measure is broken between characters (PANGO_WRAP_WORD_CHAR: as a browser's
+/// overflow-wrap, only where no break between words fits); `wrap` = PANGO_WRAP_WORD measures a
+/// paragraph's widest word instead.
+PangoLayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width,
+                           PangoWrapMode wrap = PANGO_WRAP_WORD_CHAR) {
     PangoLayoutPtr layout(pango_layout_new(fs.context()));
     PangoFontDescriptionPtr desc(pango_font_description_new());
     pango_font_description_set_family(desc.get(), style.family.c_str());
@@ -175,7 +196,7 @@ PangoLayoutPtr make_layout(FontSystem& fs, const Prepared& p, const ParaStyle& s
     pango_layout_set_attributes(layout.get(), attrs.get());  // takes a reference
     if (width > 0) {
         pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
-        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD);
+        pango_layout_set_wrap(layout.get(), wrap);
     }
     pango_layout_set_justify(layout.get(), style.align == TextAlign::justify);
     pango_layout_set_alignment(layout.get(), style.align == TextAlign::center  ? PANGO_ALIGN_CENTER
@@ -204,6 +225,30 @@ double pt(int pango_units) {
     return pango_units / double(PANGO_SCALE);
 }
 
+/// The glyphs [first, last) of a Pango run whose clusters start in the bytes [lo, hi). Clusters
+/// are monotone (HarfBuzz's default cluster level): rising left to right, falling right to
+/// left, so those glyphs are one stretch, found by binary search — a line of a long paragraph
+/// never walks the glyphs of the whole run.
+std::pair<int, int> glyph_range(const PangoItem* item, const PangoGlyphString* gs, std::size_t lo, std::size_t hi) {
+    const auto item_offset = static_cast<std::size_t>(item->offset);
+    auto first_glyph = [&](auto before) {  // the first glyph for which before(its byte) is false
+        int lo_j = 0, hi_j = gs->num_glyphs;
+        while (lo_j < hi_j) {
+            const int mid = lo_j + (hi_j - lo_j) / 2;
+            if (before(item_offset + static_cast<std::size_t>(gs->log_clusters[mid]))) {
+                lo_j = mid + 1;
+            } else {
+                hi_j = mid;
+            }
+        }
+        return lo_j;
+    };
+    if (item->analysis.level % 2 != 0) {
+        return {first_glyph([&](std::size_t b) { return b >= hi; }), first_glyph([&](std::size_t b) { return b >= lo; })};
+    }
+    return {first_glyph([&](std::size_t b) { return b < lo; }), first_glyph([&](std::size_t b) { return b < hi; })};
+}
+
 /// Converts the glyphs of one Pango run whose clusters start in [lo, hi) into a GlyphRun;
 /// x is the left edge of the first of them, in pt from the line start. `extra` (sorted by byte)
 /// widens the clusters starting at those bytes: the spaces of a justified line.
@@ -219,18 +264,27 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
 
     const auto item_begin = std::max(static_cast<std::size_t>(item->offset), lo);
     const auto item_end = std::min(static_cast<std::size_t>(item->offset) + static_cast<std::size_t>(item->length), hi);
-    for (const auto& piece : p.pieces) {
-        if (item_begin >= piece.begin && item_begin < piece.end) {
-            out.source = piece.source + (item_begin - piece.begin);
-            break;
-        }
+    if (const Prepared::Piece* piece = p.piece_at(item_begin)) {
+        out.source = piece->source + (item_begin - piece->begin);
     }
     double pending = 0;  // advance of dropped glyphs, added to the next glyph's offset
     const auto item_offset = static_cast<std::size_t>(item->offset);
     // Right to left: glyphs stay in visual order, the text in logical order, each glyph's
     // cluster an offset into it.
     out.rtl = item->analysis.level % 2 != 0;
-    for (int j = 0; j < gs->num_glyphs; ++j) {
+    const auto [j_begin, j_end] = glyph_range(item, gs, item_begin, item_end);
+    // Right to left, each glyph's cluster is an offset into the run's text without the isolates
+    // protect_numbers() adds: their places, to count those before a byte.
+    std::vector<std::size_t> isolates;
+    if (out.rtl) {
+        for (std::size_t b = item_begin; b + 2 < item_end; ++b) {
+            if (p.text[b] == '\xE2' && p.text[b + 1] == '\x81' && (p.text[b + 2] == '\xA0' || (p.text[b + 2] >= '\xA6' && p.text[b + 2] <= '\xA9'))) {
+                isolates.push_back(b);
+                b += 2;
+            }
+        }
+    }
+    for (int j = j_begin; j < j_end; ++j) {
         const PangoGlyphInfo& gi = gs->glyphs[j];
         std::size_t cb = item_offset + static_cast<std::size_t>(gs->log_clusters[j]);
         if (cb < item_begin || cb >= item_end) {
@@ -299,7 +353,8 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
         g.dy = pt(gi.geometry.y_offset);
         pending = 0;
         if (out.rtl) {
-            g.cluster = static_cast<std::uint32_t>(without_isolates(std::string_view(p.text).substr(item_begin, cb - item_begin)).size());
+            const auto dropped = static_cast<std::size_t>(std::lower_bound(isolates.begin(), isolates.end(), cb) - isolates.begin());
+            g.cluster = static_cast<std::uint32_t>(cb - item_begin - 3 * dropped);
         } else if (same_cluster && !out.glyphs.empty()) {
             g.cluster = out.glyphs.back().cluster;
         } else {
@@ -361,13 +416,8 @@ namespace {
 
 /// The link (if any) a Pango run belongs to, and the run's colour.
 const Prepared::Piece* link_of(const Prepared& p, const PangoItem* item) {
-    std::size_t ib = static_cast<std::size_t>(item->offset);
-    for (const auto& piece : p.pieces) {
-        if (!piece.link.empty() && ib >= piece.begin && ib < piece.end) {
-            return &piece;
-        }
-    }
-    return nullptr;
+    const Prepared::Piece* piece = p.piece_at(static_cast<std::size_t>(item->offset));
+    return piece != nullptr && !piece->link.empty() ? piece : nullptr;
 }
 
 /// Adds a converted run to the line (a run with no glyphs gives its text to the one before).
@@ -420,6 +470,9 @@ constexpr double ex_hyphen_penalty = 50;  ///< TeX's \exhyphenpenalty: after a h
 /// A break inside a web or email address (no hyphen shown): only when it clearly helps the
 /// lines around it.
 constexpr double address_penalty = 100;
+/// A break between two characters of a piece of text wider than the measure, which has no
+/// other break that would let it fit (CSS's overflow-wrap: anywhere; no hyphen shown).
+constexpr double anywhere_penalty = 100;
 
 /// The paragraph shaped on one line per forced break (no width): its runs and each cluster's x.
 struct OneLine {
@@ -442,16 +495,24 @@ struct OneLine {
         return it != starts.end() && it->first == byte;
     }
     PangoFont* font_at(std::size_t byte) const {
-        for (const auto& r : runs) {
-            if (byte >= r.begin && byte < r.end) {
-                return r.run->item->analysis.font;
-            }
+        auto it = first_run(byte);
+        if (it != runs.end() && byte >= it->begin) {
+            return it->run->item->analysis.font;
         }
         return runs.empty() ? nullptr : runs.back().run->item->analysis.font;
+    }
+    /// The first run that ends after `byte` (runs are left to right, in text order).
+    std::vector<Run>::const_iterator first_run(std::size_t byte) const {
+        return std::partition_point(runs.begin(), runs.end(), [&](const Run& r) { return r.end <= byte; });
     }
 };
 
 constexpr std::string_view line_separator = "\xE2\x80\xA8";  // a forced break inside one paragraph
+
+/// A paragraph not justified is broken by Pango up to this size, and past it by this file's own
+/// breaker (first fit over one shaping): Pango's cost per line grows with the paragraph (a 1 MB
+/// paragraph took 2.8 s, 100 KB 0.18 s — measured), ours does not.
+constexpr std::size_t max_pango_paragraph_bytes = 32 * 1024;
 
 /// Shapes `p` without a width. Nothing when a run is right to left (the chooser works in logical
 /// order) or Pango starts lines for anything but the forced breaks.
@@ -531,10 +592,11 @@ struct Breakable {
 /// third), and penalties where Pango's line-break rules, a soft hyphen or an address allow a
 /// break without a space. (Letter spacing is not offered to the chooser: told that loose lines
 /// cost less, it chose looser lines than the letter spacing limit could take up — measured.)
-Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
+Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens, double width, bool justify) {
     enum : unsigned char { no_break, text_break, address_break };
     const std::size_t n = p.text.size();
     std::vector<unsigned char> before(n + 1, no_break);  // may a line break before this byte?
+    std::vector<bool> grapheme(n + 1, false);             // does a grapheme cluster start here?
     int n_attrs = 0;
     const PangoLogAttr* attrs = pango_layout_get_log_attrs_readonly(shaped.layout.get(), &n_attrs);
     std::size_t byte = 0;
@@ -542,6 +604,7 @@ Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
         if (i > 0 && attrs[i].is_line_break) {
             before[byte] = text_break;
         }
+        grapheme[byte] = attrs[i].is_cursor_position != 0;
         byte = static_cast<std::size_t>(g_utf8_next_char(p.text.data() + byte) - p.text.data());
     }
     // Inside an address only its own break points count (no break after its hyphen: the line
@@ -565,7 +628,23 @@ Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
     std::size_t box_start = 0;
     auto close_box = [&](std::size_t upto) {
         if (upto > box_start) {
-            out.add(BreakItem::box_of(shaped.x_at(upto) - shaped.x_at(box_start)), box_start, upto);
+            if (shaped.x_at(upto) - shaped.x_at(box_start) > width) {
+                // Wider than the measure with no break of its own (a 100-character address part,
+                // a name with no space): a break between any two graphemes that start a cluster.
+                std::size_t from = box_start;
+                auto it = std::upper_bound(shaped.starts.begin(), shaped.starts.end(), box_start,
+                                           [](std::size_t b, const auto& st) { return b < st.first; });
+                for (; it != shaped.starts.end() && it->first < upto; ++it) {
+                    if (grapheme[it->first]) {
+                        out.add(BreakItem::box_of(it->second - shaped.x_at(from)), from, it->first);
+                        out.add(BreakItem::penalty_of(anywhere_penalty), it->first, it->first);
+                        from = it->first;
+                    }
+                }
+                out.add(BreakItem::box_of(shaped.x_at(upto) - shaped.x_at(from)), from, upto);
+            } else {
+                out.add(BreakItem::box_of(shaped.x_at(upto) - shaped.x_at(box_start)), box_start, upto);
+            }
         }
         box_start = upto;
     };
@@ -589,7 +668,7 @@ Breakable items_of(const Prepared& p, const OneLine& shaped, Hyphens& hyphens) {
             }
             for (std::size_t k = i; k < j; ++k) {
                 const double w = shaped.x_at(k + 1) - shaped.x_at(k);
-                out.add(BreakItem::glue_of(w, w / 2, w / 3), k, k + 1);
+                out.add(BreakItem::glue_of(w, w / 2, justify ? w / 3 : 0), k, k + 1);  // ragged lines never shrink
             }
             box_start = i = j;
             continue;
@@ -637,16 +716,15 @@ struct LineGlyphs {
 
 LineGlyphs glyphs_of(const std::string& text, const OneLine& shaped, std::size_t a, std::size_t e) {
     LineGlyphs out;
-    for (const auto& ra : shaped.runs) {
-        if (ra.end <= a || ra.begin >= e) {
-            continue;
-        }
+    for (auto ra_it = shaped.first_run(a); ra_it != shaped.runs.end() && ra_it->begin < e; ++ra_it) {
+        const OneLine::Run& ra = *ra_it;
         const PangoItem* item = ra.run->item;
         const PangoGlyphString* gs = ra.run->glyphs;
         const auto offset = static_cast<std::size_t>(item->offset);
         const std::size_t lo = std::max(offset, a), hi = std::min(offset + static_cast<std::size_t>(item->length), e);
         out.spaceable = out.spaceable && item->analysis.level % 2 == 0;
-        for (int j = 0; j < gs->num_glyphs; ++j) {
+        const auto [j_begin, j_end] = glyph_range(item, gs, lo, hi);
+        for (int j = j_begin; j < j_end; ++j) {
             const std::size_t cb = offset + static_cast<std::size_t>(gs->log_clusters[j]);
             const PangoGlyphInfo& gi = gs->glyphs[j];
             if (cb < lo || cb >= hi || gi.glyph == PANGO_GLYPH_EMPTY ||
@@ -661,11 +739,13 @@ LineGlyphs glyphs_of(const std::string& text, const OneLine& shaped, std::size_t
 }
 
 /// Total-fit line breaking (Knuth–Plass, as TeX and Typst do) over one shaping of the whole
-/// paragraph: the items from the shaping, the breaks from choose_breaks, then each line's spaces
-/// set by its adjustment ratio. Returns nothing when it cannot help (right-to-left text, a word
-/// wider than the measure): the caller then lets Pango break, which splits such a word.
+/// paragraph: the items from the shaping, the breaks from choose_breaks (first fit past its
+/// size limit), then each line's spaces set by its adjustment ratio — or, not `justify`, at
+/// their natural width, the line placed by the alignment. A piece of text wider than the measure
+/// is broken between graphemes (items_of). Returns nothing when it cannot help (right-to-left
+/// text, a single grapheme wider than the measure): the caller then lets Pango break.
 std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaStyle& style, double width,
-                                 const FontMetrics& m, const ParaBox& metrics_only) {
+                                 const FontMetrics& m, const ParaBox& metrics_only, bool justify) {
     if (width <= 0) {
         return std::nullopt;
     }
@@ -676,7 +756,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
     Hyphens hyphens;
     const LetterSpacing letters;
     const bool spaceable = glyphs_of(p.text, *shaped, 0, p.text.size()).spaceable;
-    const Breakable b = items_of(p, *shaped, hyphens);
+    const Breakable b = items_of(p, *shaped, hyphens, width, justify);
     BreakParams params;
     params.line_width = width;
     const BreakResult chosen = choose_breaks(b.items, params);
@@ -689,6 +769,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
     for (const BrokenLine& line : chosen.lines) {
         const std::size_t k = line.end;
         const BreakItem& at = b.items[k];
+        const double ratio = justify ? line.ratio : 0;
         // Glue and penalties after a break are dropped; the line's text is that of its boxes.
         while (first < k && b.items[first].kind != BreakItem::Kind::box) {
             ++first;
@@ -701,7 +782,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
                 a = std::min(a, b.bytes[q].first);
                 e = b.bytes[q].second;
             } else if (it.kind == BreakItem::Kind::glue && !it.fill) {
-                extra.emplace_back(b.bytes[q].first, line.ratio * (line.ratio >= 0 ? it.stretch : it.shrink));
+                extra.emplace_back(b.bytes[q].first, ratio * (ratio >= 0 ? it.stretch : it.shrink));
             }
         }
         std::size_t next = k + 1;
@@ -719,7 +800,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         // A loose line gives part of its excess to its letters (none to a line that shrinks);
         // the spaces take the rest.
         double tracking = 0;
-        if (line.ratio > 0 && !extra.empty()) {
+        if (ratio > 0 && !extra.empty()) {
             double excess = 0;
             for (const auto& x : extra) {
                 excess += x.second;
@@ -727,7 +808,7 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
             const LineGlyphs lg = glyphs_of(p.text, *shaped, a, e);
             const std::size_t glyphs = lg.count + (hyphenated ? 1 : 0);
             if (spaceable && glyphs > 1) {
-                tracking = letter_spacing(excess, excess / line.ratio, glyphs - 1, style.size, letters);
+                tracking = letter_spacing(excess, excess / ratio, glyphs - 1, style.size, letters);
             }
             const double keep = (excess - tracking * static_cast<double>(glyphs > 1 ? glyphs - 1 : 0)) / excess;
             for (auto& x : extra) {
@@ -745,10 +826,8 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         LineBox lb;
         std::vector<const Prepared::Piece*> links;
         const double x0 = shaped->x_at(a);
-        for (const auto& ra : shaped->runs) {
-            if (ra.end <= a || ra.begin >= e) {
-                continue;
-            }
+        for (auto ra_it = shaped->first_run(a); ra_it != shaped->runs.end() && ra_it->begin < e; ++ra_it) {
+            const OneLine::Run& ra = *ra_it;
             std::size_t lo = std::max(ra.begin, a);
             GlyphRun gr = convert_run(fs, p, ra.run, shaped->x_at(lo) - x0 + extra_before(lo), lo, e, &extra);
             add_run(lb, links, std::move(gr), link_of(p, ra.run->item), style);
@@ -770,6 +849,12 @@ std::optional<ParaBox> total_fit(FontSystem& fs, const Prepared& p, const ParaSt
         }
         track_line(lb, tracking);
         lb.width = natural;
+        if (!justify && style.align != TextAlign::left && natural < width) {
+            const double shift = style.align == TextAlign::right ? width - natural : (width - natural) / 2;
+            for (auto& run : lb.runs) {
+                run.origin.x += shift;
+            }
+        }
         decorate(lb, links, style, m);
         box.lines.push_back(std::move(lb));
     }
@@ -788,8 +873,8 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
     box.descent = box.pitch - box.ascent;
 
     Prepared p = prepare(hyph, spans, style);
-    if (style.align == TextAlign::justify) {
-        if (auto fitted = total_fit(fs, p, style, width, m, box)) {
+    if (style.align == TextAlign::justify || p.text.size() > max_pango_paragraph_bytes) {
+        if (auto fitted = total_fit(fs, p, style, width, m, box, style.align == TextAlign::justify)) {
             return std::move(*fitted);
         }
     }
@@ -821,6 +906,19 @@ ParaBox break_paragraph(FontSystem& fs, Hyphenator* hyph, const Spans& spans, co
     return box;
 }
 
+double narrowest_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style) {
+    Prepared p = prepare(nullptr, spans, style);
+    PangoLayoutPtr narrow = make_layout(fs, p, style, 1, PANGO_WRAP_WORD_CHAR);
+    PangoLayoutIterPtr iter(pango_layout_get_iter(narrow.get()));
+    double widest = 0;
+    do {
+        PangoRectangle r;
+        pango_layout_iter_get_line_extents(iter.get(), nullptr, &r);
+        widest = std::max(widest, pt(r.width));
+    } while (pango_layout_iter_next_line(iter.get()));
+    return widest;
+}
+
 ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style) {
     ParaExtent e;
     Prepared p = prepare(nullptr, spans, style);
@@ -828,7 +926,7 @@ ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle
     PangoRectangle logical;
     pango_layout_get_extents(whole.get(), nullptr, &logical);
     e.max = pt(logical.width);
-    PangoLayoutPtr narrow = make_layout(fs, p, style, 1);
+    PangoLayoutPtr narrow = make_layout(fs, p, style, 1, PANGO_WRAP_WORD);
     PangoLayoutIterPtr iter(pango_layout_get_iter(narrow.get()));
     do {
         PangoRectangle r;

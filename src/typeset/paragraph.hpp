@@ -59,4 +59,8 @@ struct ParaExtent {
 };
 ParaExtent measure_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style);
 
+/// The narrowest the paragraph can be set, its words broken anywhere: its widest grapheme
+/// cluster (pt). For a table whose widest words cannot all fit.
+double narrowest_paragraph(FontSystem& fs, const Spans& spans, const ParaStyle& style);
+
 }  // namespace handout

@@ -3,8 +3,17 @@
 #include "typeset/typesetter.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace handout {
+
+namespace {
+
+/// Margin over the (size ratio)² estimate for what fixed-size parts, keep rules and page-bottom
+/// gaps can do: a document needing more pages than this times the estimate is not shrunk.
+constexpr double hopeless_factor = 4;
+
+}  // namespace
 
 Result<Pages> shrink_to_fit(const TypesetInput& input, Result<Pages> natural) {
     const Layout& layout = *input.layout;
@@ -16,7 +25,11 @@ Result<Pages> shrink_to_fit(const TypesetInput& input, Result<Pages> natural) {
     Layout smaller = layout;
     TypesetInput smaller_input = input;
     smaller_input.layout = &smaller;
-    while (smaller.body_size - 0.5 >= layout.min_body_size - 1e-9) {
+    // Text at a smaller size holds at most (size ratio)² as much per page; a document far past
+    // that (a hostile 5 MB paragraph) is not set again at each size only to fail.
+    const double gain = layout.min_body_size > 0 ? std::pow(layout.body_size / layout.min_body_size, 2.0) : 1.0;
+    const bool hopeless = static_cast<double>(natural_pages) > hopeless_factor * gain * layout.max_pages + 2;
+    while (!hopeless && smaller.body_size - 0.5 >= layout.min_body_size - 1e-9) {
         smaller.body_size -= 0.5;
         double f = smaller.body_size / layout.body_size;
         smaller.callout_size = std::max(layout.min_body_size, layout.callout_size * f);

@@ -4,8 +4,35 @@
 #include "typeset/typesetter.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
 
 namespace handout {
+
+namespace {
+
+/// A width in whole points, for messages.
+std::string whole_pt(double w) {
+    return std::to_string(std::lround(w));
+}
+
+/// Where a message about the table points: its first cell's text (the parser's offset for the
+/// table itself is that of the Markdown chunk holding it, which may start lines above).
+std::size_t table_offset(const Table& t) {
+    for (const auto& row : t.rows) {
+        for (const auto& cell : row) {
+            for (const auto& span : cell) {
+                if (span.kind != Span::Kind::line_break) {
+                    return span.offset;
+                }
+            }
+        }
+    }
+    return t.offset;
+}
+
+}  // namespace
 
 void Typesetter::table(const Table& t, double x, double width, int parent, Slices& out, double space_before) {
     if (t.rows.empty()) {
@@ -29,7 +56,47 @@ void Typesetter::table(const Table& t, double x, double width, int parent, Slice
             needs[r].push_back(CellWidth{e.min + 2 * pad, e.max + 2 * pad});
         }
     }
-    const std::vector<double> widths = column_widths(needs, width);
+    std::vector<double> mins(cols, 0);
+    for (const auto& r : needs) {
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            mins[c] = std::max(mins[c], r[c].min);
+        }
+    }
+    std::vector<double> widths;
+    if (const double sum_min = std::accumulate(mins.begin(), mins.end(), 0.0); sum_min > width + 1e-9) {
+        // The widest words cannot all fit: cells break them between any two characters (as a
+        // browser's overflow-wrap does), each column at least its widest character wide.
+        std::vector<double> floors(cols, 2 * pad);
+        for (std::size_t r = 0; r < t.rows.size(); ++r) {
+            for (std::size_t c = 0; c < t.rows[r].size(); ++c) {
+                ParaStyle s = cell_style;
+                s.bold = r == 0;
+                floors[c] = std::max(floors[c], narrowest_paragraph(m_fonts, t.rows[r][c], s) + 2 * pad);
+            }
+        }
+        const double sum_floor = std::accumulate(floors.begin(), floors.end(), 0.0);
+        if (sum_floor > width + 1e-9) {
+            // An error, not a warning: whatever is drawn would run past the margin or leave
+            // out part of the table, and a reader would not know.
+            m_diagnostics.push_back(error_at(
+                m_input.doc->source, table_offset(t),
+                "a table of " + std::to_string(cols) + " columns cannot fit the text width (" + whole_pt(width) +
+                    " pt) even one character to a line: it needs at least " + whole_pt(sum_floor) + " pt",
+                {"split it into tables of fewer columns, or write it as a list",
+                 "a wider page, narrower margins or a smaller `[table] size` give it more room"}));
+            return;
+        }
+        // A warning: everything is drawn within the margins, but a word broken between letters
+        // (an address, a code, a name) is harder to read, and the author can mend it.
+        m_diagnostics.push_back(warning_at(
+            m_input.doc->source, table_offset(t),
+            "the table is wider than the text: its longest words need " + whole_pt(sum_min) + " pt of the " +
+                whole_pt(width) + " pt there is, so some are broken between letters",
+            {"shorten the longest words or values in the table (a long address or code), or use fewer columns"}));
+        widths = squeezed_widths(mins, floors, width);
+    } else {
+        widths = column_widths(needs, width);
+    }
     int tn = node(StructType::table, parent);
     int table_id = static_cast<int>(m_table_headers.size());
     m_table_headers.emplace_back();

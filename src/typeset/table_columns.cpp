@@ -25,6 +25,20 @@ std::vector<double> in_proportion(const std::vector<double>& mins, const std::ve
 
 }  // namespace
 
+std::vector<double> squeezed_widths(const std::vector<double>& mins, const std::vector<double>& floors, double width) {
+    const double sum_floor = std::accumulate(floors.begin(), floors.end(), 0.0);
+    double want = 0;
+    for (std::size_t c = 0; c < mins.size(); ++c) {
+        want += std::max(0.0, mins[c] - floors[c]);
+    }
+    std::vector<double> widths(mins.size());
+    for (std::size_t c = 0; c < mins.size(); ++c) {
+        const double share = want > 0 ? std::max(0.0, mins[c] - floors[c]) / want : 1.0 / static_cast<double>(mins.size());
+        widths[c] = floors[c] + (width - sum_floor) * share;
+    }
+    return widths;
+}
+
 std::vector<double> column_widths(const std::vector<std::vector<CellWidth>>& rows, double width) {
     std::size_t cols = 0;
     for (const auto& r : rows) {

@@ -21,4 +21,9 @@ struct CellWidth {
 ///   cell, in proportion to what they lack.
 std::vector<double> column_widths(const std::vector<std::vector<CellWidth>>& rows, double width);
 
+/// Widths (pt) summing to `width` for columns whose widest words (`mins`) do not all fit: each
+/// column gets its `floors` (the narrowest its cells can be, words broken anywhere), and what is
+/// left in proportion to how far its widest word is above that. `floors` must sum to at most `width`.
+std::vector<double> squeezed_widths(const std::vector<double>& mins, const std::vector<double>& floors, double width);
+
 }  // namespace handout

@@ -29,6 +29,17 @@ struct Slice {
 
 using Slices = std::vector<Slice>;
 
+/// Blocks inside blocks (list items, callouts, divs) deeper than this are not laid out: an error
+/// at the first block too deep. Laying out recurses once per level, so this bounds the stack
+/// whatever a Document holds; it is above the content parser's own limit (max_content_depth,
+/// 64), so every document the parser accepts is laid out.
+inline constexpr int max_block_nesting = 100;
+
+/// A list or callout inside another is indented only while the text keeps this share of the
+/// body width; deeper levels stay at that indent, so deep nesting never pushes text past the
+/// right margin.
+inline constexpr double min_nested_width_share = 0.4;
+
 /// Moves an item by (dx, dy) pt.
 void translate(Item& item, double dx, double dy);
 
@@ -75,6 +86,8 @@ private:
     void number_fonts();
     double body_width() const { return m_layout.page_width - m_layout.margin.left - m_layout.margin.right; }
     double body_height() const { return m_layout.page_height - m_layout.margin.top - m_layout.margin.bottom; }
+    /// `indent` as far as a container of `width` may indent its content (min_nested_width_share).
+    double nested_indent(double indent, double width) const;
 
     // ---- blocks (blocks.cpp, table.cpp, divs.cpp) ----
     void title(Slices& out);
@@ -87,6 +100,8 @@ private:
     void thematic_break(double x, double width, Slices& out, double space_before);
     void table(const Table& t, double x, double width, int parent, Slices& out, double space_before);
     void div(const Div& d, double x, double width, int parent, Slices& out, double space_before);
+    /// A div that only groups its content (checklist, taglines), in a Div node of its own.
+    void group(const Div& d, double x, double width, int parent, Slices& out, double space_before);
     void callout(const Div& d, const BoxStyle& style, double x, double width, int parent, Slices& out,
                  double space_before);
     void signature(const Div& d, double x, double width, int parent, Slices& out, double space_before);
@@ -106,6 +121,9 @@ private:
     std::vector<Slice> m_table_headers;  ///< per table: its header row, repeated after a page break
     int m_root = 0;
     double m_size = 0;  ///< body text size of the container being set (callouts have their own)
+    int m_depth = 0;    ///< blocks() calls open (nesting of lists, callouts and divs)
+    bool m_too_deep = false;  ///< the nesting error was given (once per document)
+    bool m_running_too_long = false;  ///< the error for a header or footer over one line was given
 };
 
 }  // namespace handout
