@@ -567,6 +567,9 @@ void report_too_deep(Builder& b, std::size_t at) {
 
 int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.aborted) {
+        return 1;  // md4c may still close what was open: nothing more is built or reported
+    }
     if (b.skipped > 0 || (is_container(type) && b.depth() + 1 > max_content_depth)) {
         // Past the limit: count the levels so their ends match, build nothing; the first text
         // inside (or the end of the too-deep part) reports the error and stops md4c.
@@ -660,6 +663,9 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
 
 int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.aborted) {
+        return 1;  // md4c may still close what was open: nothing more is built or reported
+    }
     if (b.skipped > 0) {
         if (is_container(type) && --b.skipped == 0) {
             report_too_deep(b, deep_position(b, std::string::npos, 0));
@@ -720,6 +726,9 @@ int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
 
 int enter_span(MD_SPANTYPE type, void* detail, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.aborted) {
+        return 1;  // md4c may still close what was open: nothing more is built or reported
+    }
     if (b.skipped > 0) {
         return 0;
     }
@@ -741,6 +750,9 @@ int enter_span(MD_SPANTYPE type, void* detail, void* user) {
 
 int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.aborted) {
+        return 1;  // md4c may still close what was open: nothing more is built or reported
+    }
     if (b.skipped > 0) {
         return 0;
     }
@@ -762,6 +774,9 @@ int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
 
 int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
     auto& b = *static_cast<Builder*>(user);
+    if (b.aborted) {
+        return 1;  // md4c may still close what was open: nothing more is built or reported
+    }
     std::size_t off = b.offset_of_ptr(text);
     if (b.skipped > 0) {
         report_too_deep(b, deep_position(b, off, b.depth() + b.skipped));
