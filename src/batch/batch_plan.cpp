@@ -1,13 +1,17 @@
 #include "batch/batch_plan.hpp"
 
 #include "batch/output_name.hpp"
+#include "content/parse_content.hpp"
 #include "core/glib_ptr.hpp"
+#include "layout/parse_layout.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/render_record.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
+#include <optional>
+#include <string_view>
 
 namespace handout {
 
@@ -62,16 +66,81 @@ void fail_collisions(const Manifest& manifest, std::vector<RecordPlan>& plans) {
     }
 }
 
-/// The part of the up-to-date hash that every record shares: engine, content, layout. A file
-/// that cannot be read (a FIFO, too large) adds what is wrong; loading it fails the records.
+std::string sha256_hex(std::string_view bytes) {
+    GChecksumPtr sum(g_checksum_new(G_CHECKSUM_SHA256));
+    g_checksum_update(sum.get(), reinterpret_cast<const guchar*>(bytes.data()), static_cast<gssize>(bytes.size()));
+    return g_checksum_get_string(sum.get());  // owned by `sum`
+}
+
+/// One file's part of the shared hash: its kind and path, then the SHA-256 of its bytes — or,
+/// when it cannot be read (a FIFO, too large, missing), what is wrong; loading it then fails the
+/// records. Returns the bytes when they were read.
+std::optional<std::string> add_file(std::string& s, const char* what, const std::string& path, const ReadRule& rule) {
+    ReadOutcome got = read_whole_file(path, rule);
+    s += '\0';
+    s += what;
+    s += '\0';
+    s += path;
+    s += '\0';
+    s += got.bytes ? sha256_hex(*got.bytes) : "unreadable: " + got.problem;
+    return std::move(got.bytes);
+}
+
+/// The pictures a content file shows, as load_content finds them: each Image block's `src`,
+/// relative to the content file, once, in document order. Walks the blocks with a stack of its
+/// own (no recursion on a deep document).
+std::vector<std::string> picture_paths(const Document& doc) {
+    std::vector<std::string> out;
+    // Depth first, in order: the stack holds (blocks, next index).
+    std::vector<std::pair<const Blocks*, std::size_t>> stack{{&doc.blocks, 0}};
+    while (!stack.empty()) {
+        auto& [blocks, next] = stack.back();
+        if (next == blocks->size()) {
+            stack.pop_back();
+            continue;
+        }
+        const Block& b = (*blocks)[next++];
+        if (const auto* im = std::get_if<Image>(&b.v)) {
+            if (std::find(out.begin(), out.end(), im->src) == out.end()) {
+                out.push_back(im->src);
+            }
+        } else if (const auto* l = std::get_if<List>(&b.v)) {
+            // Items in order: pushed last first.
+            for (auto it = l->items.rbegin(); it != l->items.rend(); ++it) {
+                stack.emplace_back(&it->blocks, 0);
+            }
+        } else if (const auto* d = std::get_if<Div>(&b.v)) {
+            stack.emplace_back(&d->blocks, 0);
+        }
+    }
+    return out;
+}
+
+/// The part of the up-to-date hash that every record shares: engine; content and layout; the
+/// pictures the content shows and the layout's logo — each file by its path and the SHA-256 of
+/// its bytes, so that a changed picture or logo renders again. The content and layout are parsed
+/// here only to find those files (as load_content and load_layout do); one that does not parse
+/// shows none, and fails its records when loaded.
 std::string base_digest_input(const std::string& content_path, const std::string& layout_path, Engine engine) {
     std::string s = engine_version() + "; engine " + std::string(name(engine));
-    for (const auto& path : {content_path, layout_path}) {
-        ReadOutcome got = read_whole_file(path, ReadRule{max_text_bytes, true});
-        s += '\0';
-        s += path;
-        s += '\0';
-        s += got.bytes ? *got.bytes : got.problem;
+    const ReadRule text_rule{max_text_bytes, true};
+    const ReadRule picture_rule{max_picture_bytes, true};
+    auto content = add_file(s, "content", content_path, text_rule);
+    auto layout = add_file(s, "layout", layout_path, text_rule);
+    if (content) {
+        auto doc = parse_content(std::make_shared<const SourceFile>(SourceFile{content_path, std::move(*content)}));
+        if (doc.value) {
+            const fs::path dir = fs::path(content_path).parent_path();
+            for (const std::string& src : picture_paths(*doc.value)) {
+                add_file(s, "picture", (dir / src).string(), picture_rule);
+            }
+        }
+    }
+    if (layout) {
+        auto parsed = parse_layout(std::make_shared<const SourceFile>(SourceFile{layout_path, std::move(*layout)}));
+        if (parsed.value && !parsed.value->logo_path.empty()) {
+            add_file(s, "logo", parsed.value->logo_path, picture_rule);
+        }
     }
     return s;
 }

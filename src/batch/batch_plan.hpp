@@ -44,8 +44,9 @@ Result<BatchPlan> plan_batch(const BatchJob& job);
 /// The id column's value for `record`, or empty.
 std::string id_of(const Record& record, const std::string& id_column);
 
-/// The up-to-date hash of one output: SHA-256 over the base (engine version, content and layout
-/// bytes), the record's variables, the output name and SOURCE_DATE_EPOCH.
+/// The up-to-date hash of one output: SHA-256 over the base (engine version; the SHA-256 of the
+/// content, the layout, each picture the content shows and the layout's logo), the record's
+/// variables, the output name and SOURCE_DATE_EPOCH.
 std::string record_digest(const std::string& base, const Record& record, const std::string& output);
 
 }  // namespace handout

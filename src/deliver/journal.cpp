@@ -2,20 +2,25 @@
 
 #include "deliver/write_file.hpp"
 
+#include "deliver/temporary.hpp"
+
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace handout {
 
 namespace fs = std::filesystem;
 
-StateJournal::StateJournal(const fs::path& dir, const std::string& name) : m_path(dir / name) {
+StateJournal::StateJournal(const fs::path& dir, const std::string& name, unsigned mode) : m_path(dir / name), m_mode(mode) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         std::string n = entry.path().filename().string();
+        // Old versions' temporaries were `.handout-state.tmp-XXXXXX`; today's start `.handout-tmp-`.
         if (n.rfind(".handout-state", 0) != 0 || n.find(".tmp-") != std::string::npos) {
             continue;
         }
@@ -36,7 +41,7 @@ StateJournal::StateJournal(const fs::path& dir, const std::string& name) : m_pat
             }
         }
     }
-    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, static_cast<mode_t>(m_mode & 0777));
 }
 
 StateJournal::~StateJournal() {
@@ -78,7 +83,7 @@ void StateJournal::compact() {
         ::close(m_fd);
         m_fd = -1;
     }
-    write_atomically(m_path.string(), text, Durability::deferred);
+    write_atomically(m_path.string(), text, Durability::deferred, m_mode);
 }
 
 std::optional<std::pair<std::string, StateJournal::Entry>> StateJournal::parse(const std::string& line) {
@@ -93,14 +98,29 @@ std::optional<std::pair<std::string, StateJournal::Entry>> StateJournal::parse(c
     return std::make_pair(line.substr(sp + 1), Entry{line.substr(0, 64), pages});
 }
 
-void remove_stale_temporaries(const fs::path& dir) {
+std::size_t remove_stale_temporaries(const fs::path& dir) {
+    std::size_t removed = 0;
     std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (it->is_regular_file(ec) && name.size() > 12 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
-            fs::remove(it->path(), ec);
+    const auto now = fs::file_time_type::clock::now();
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto owner = temporary_owner(it->path().filename().string());
+        std::error_code entry_ec;
+        if (!owner || !it->is_regular_file(entry_ec) || it->is_symlink(entry_ec)) {
+            continue;
+        }
+        bool gone = false;
+        if (owner->host == host_tag()) {
+            // kill(pid, 0): ESRCH when no such process; EPERM means it runs (as someone else).
+            gone = owner->pid != static_cast<long>(::getpid()) && ::kill(static_cast<pid_t>(owner->pid), 0) != 0 && errno == ESRCH;
+        } else {
+            auto written = it->last_write_time(entry_ec);
+            gone = !entry_ec && now - written > stale_foreign_temporary_age;
+        }
+        if (gone && fs::remove(it->path(), entry_ec)) {
+            ++removed;
         }
     }
+    return removed;
 }
 
 }  // namespace handout

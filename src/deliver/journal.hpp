@@ -3,6 +3,9 @@
 // clean-up of temporary files a killed run left behind.
 #pragma once
 
+#include "deliver/write_file.hpp"
+
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -18,7 +21,9 @@ namespace handout {
 /// the folder at start.
 class StateJournal {
 public:
-    StateJournal(const std::filesystem::path& dir, const std::string& name);
+    /// The journal is created (and rewritten) with `mode` under the umask: a batch passes its
+    /// job's mode (0600), since output names may hold a record's id.
+    StateJournal(const std::filesystem::path& dir, const std::string& name, unsigned mode = default_file_mode);
     ~StateJournal();
     StateJournal(const StateJournal&) = delete;
     StateJournal& operator=(const StateJournal&) = delete;
@@ -45,11 +50,20 @@ private:
     std::filesystem::path m_path;
     std::map<std::string, Entry> m_known;  ///< every shard's, as found at start
     std::map<std::string, Entry> m_mine;   ///< this shard's journal
+    unsigned m_mode = default_file_mode;
     int m_fd = -1;
     std::mutex m_mutex;
 };
 
-/// Removes the temporary files a killed run left under `dir`: `.NAME.tmp-XXXXXX` from write_atomically.
-void remove_stale_temporaries(const std::filesystem::path& dir);
+/// How old another host's temporary must be before it is taken for a leftover: no file takes a
+/// day to write, and a pid says nothing about a process on another machine sharing the folder.
+inline constexpr std::chrono::hours stale_foreign_temporary_age{24};
+
+/// Removes the temporary files a killed run left at the top of `dir` (not in its subfolders):
+/// only handout's own (`.handout-tmp-<host>-<pid>-…`, see write_atomically), only regular files,
+/// and only those whose process is gone — made on this host by a pid that no longer runs, or on
+/// another host more than stale_foreign_temporary_age ago. Another batch's or render's files,
+/// and the user's own, stay. Returns how many it removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
 
 }  // namespace handout

@@ -12,10 +12,25 @@ namespace handout {
 /// files: the rename is atomic either way; only a power cut needs the flush).
 enum class Durability { immediate, deferred };
 
+/// Permissions of an ordinary output (a single `render`, caches): 0644 under the umask. Patient
+/// outputs of a batch are written with the job's mode instead (BatchJob::mode, 0600).
+inline constexpr unsigned default_file_mode = 0644;
+
+/// Temporary files are `.handout-tmp-<host>-<pid>-<random>-<name>`: a name of handout's own, so
+/// the clean-up after a killed run (remove_stale_temporaries) never takes a file of the user's,
+/// and never one of a process that still runs.
+inline constexpr std::string_view temporary_prefix = ".handout-tmp-";
+
 /// Writes `bytes` to `path` so that readers see either the old file or the whole new one.
-/// Creates missing parent folders. Returns an error message, or nullopt on success.
+/// Creates missing parent folders. The file gets `mode` under the process's umask (as open(2)
+/// applies it), from the moment its temporary is created — never readable by more people, not
+/// even for an instant — and never more than an existing file at `path` allowed: replacing a
+/// 0600 file keeps it 0600. The temporary is made in `temp_dir` when given (on the same file
+/// system: a batch keeps all its temporaries at the top of --out), else beside `path`.
+/// Returns an error message, or nullopt on success.
 std::optional<std::string> write_atomically(const std::string& path, std::string_view bytes,
-                                            Durability durability = Durability::immediate);
+                                            Durability durability = Durability::immediate,
+                                            unsigned mode = default_file_mode, const std::string& temp_dir = {});
 
 /// Flushes the file system holding `dir` (syncfs).
 void sync_folder(const std::string& dir);

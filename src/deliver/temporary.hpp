@@ -1,0 +1,28 @@
+// deliver: names of handout's temporary files — made for one target by write_atomically, and
+// read back by the start-up clean-up to tell which ones a dead process left behind.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace handout {
+
+/// Who made a temporary file: a tag of the host's name and the process id.
+struct TemporaryOwner {
+    std::string host;  ///< 8 hex digits: FNV-1a of gethostname()
+    long pid = 0;
+};
+
+/// This host's tag.
+const std::string& host_tag();
+
+/// A fresh name for a temporary of the file `target_name` (a bare name, no folder):
+/// `.handout-tmp-<host>-<pid>-<8 random hex digits>-<target_name>`, cut (at a UTF-8 character)
+/// to 255 bytes.
+std::string temporary_name(std::string_view target_name);
+
+/// The owner of a file named `name` when it is one of handout's temporaries, else nullopt.
+std::optional<TemporaryOwner> temporary_owner(std::string_view name);
+
+}  // namespace handout
