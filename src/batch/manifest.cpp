@@ -50,7 +50,7 @@ std::string mark_invalid(std::string_view text) {
 std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding, std::string& error) {
     iconv_t cd = iconv_open("UTF-8", encoding.c_str());
     if (cd == reinterpret_cast<iconv_t>(-1)) {
-        error = "unknown encoding `" + printable(encoding) +
+        error = "unknown encoding `" + visible_text(encoding) +
                 "`; use a name iconv knows, e.g. WINDOWS-1252, ISO-8859-1, ISO-8859-15 or UTF-16 (`iconv -l` lists them)";
         return std::nullopt;
     }
@@ -83,16 +83,16 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
             continue;
         }
         if (errno == EINVAL) {
-            error = "the manifest ends in the middle of a " + printable(encoding) + " character, at " + where();
+            error = "the manifest ends in the middle of a " + visible_text(encoding) + " character, at " + where();
         } else {
-            error = where() + " is not a valid " + printable(encoding) + " character; check the manifest's encoding";
+            error = where() + " is not a valid " + visible_text(encoding) + " character; check the manifest's encoding";
         }
         return std::nullopt;
     }
     // No input: writes out any shift state a stateful encoding left open.
     while (iconv(cd, nullptr, nullptr, &to, &to_left) == static_cast<std::size_t>(-1)) {
         if (errno != E2BIG) {
-            error = "the manifest could not be converted from " + printable(encoding);
+            error = "the manifest could not be converted from " + visible_text(encoding);
             return std::nullopt;
         }
         grow();

@@ -183,7 +183,7 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
     };
     for (const auto& kv : root) {
         std::string key = kv.first.as<std::string>("");
-        if (!clean(key, kv.first, printable(key))) {
+        if (!clean(key, kv.first, visible_text(key))) {
             continue;
         }
         const YAML::Node& v = kv.second;
@@ -195,7 +195,7 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
                 hints.push_back("did you mean `" + near + "`?");
             }
             hints.push_back("known keys: title, kind, topic, lang, revision, review-by, author, subject, keywords, date");
-            diags.push_back(error_at(file, off, "unknown front matter key `" + printable(key) + "`", hints));
+            diags.push_back(error_at(file, off, "unknown front matter key `" + visible_text(key) + "`", hints));
             continue;
         }
         if (key == "keywords") {

@@ -141,32 +141,4 @@ bool is_rtl_letter(char32_t c) {
            (c >= 0x1E800 && c <= 0x1EFFF);    // Mende Kikakui, Adlam, Arabic mathematical symbols
 }
 
-std::string printable(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t pos = 0;
-    char buf[16];
-    while (pos < text.size()) {
-        char32_t c = 0;
-        std::size_t len = decode_utf8(text, pos, c);
-        if (len == 0) {
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[pos])));
-            out += buf;
-            ++pos;
-            continue;
-        }
-        if (c == '\t' || c == '\n' || c == '\r' || is_forbidden_control(c)) {
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-            out += buf;
-        } else if (is_bidi_control(c) || c == 0x2028 || c == 0x2029) {
-            std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
-            out += buf;
-        } else {
-            out.append(text.substr(pos, len));
-        }
-        pos += len;
-    }
-    return out;
-}
-
 }  // namespace handout

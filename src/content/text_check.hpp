@@ -1,5 +1,5 @@
-// content: text hygiene — finds invalid UTF-8, NUL and C0/C1 control characters in text, and
-// shows text that quotes an input safely (controls escaped) for messages.
+// content: text hygiene — finds invalid UTF-8, NUL and C0/C1 control characters in text; tells
+// bidirectional controls and right-to-left letters. (Messages show text with core's visible_text.)
 #pragma once
 
 #include <cstddef>
@@ -46,9 +46,5 @@ bool is_bidi_control(char32_t c);
 /// Letters written right to left (Unicode bidi classes R and AL: Hebrew, Arabic, Syriac, Thaana,
 /// N'Ko, Adlam, … and their presentation forms), by block.
 bool is_rtl_letter(char32_t c);
-
-/// `text` for a message: controls, DEL, C1 controls, bidi controls and invalid bytes written as
-/// `\x1B`, `\u202E`, `\xE9` — so nothing that quotes an input can drive a terminal or reorder a line.
-std::string printable(std::string_view text);
 
 }  // namespace handout

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <functional>
@@ -15,55 +14,6 @@
 namespace handout {
 
 namespace {
-
-/// Text from the layout for a message: control characters, bidi controls and invalid bytes
-/// written as `\x1B`, `\u202E`, `\xE9`, so a message cannot drive the terminal.
-std::string shown(std::string_view text) {
-    std::string out;
-    char buf[16];
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b < 0x20 || b == 0x7F) {
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
-            out += buf;
-            ++i;
-            continue;
-        }
-        if (b < 0x80) {
-            out += static_cast<char>(b);
-            ++i;
-            continue;
-        }
-        // A multi-byte character: copied when it is valid UTF-8 and not a C1 or bidi control.
-        std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-        char32_t cp = len == 4 ? (b & 0x07U) : len == 3 ? (b & 0x0FU) : (b & 0x1FU);
-        bool ok = len != 0 && i + len <= text.size() && b >= 0xC2 && b <= 0xF4;
-        for (std::size_t k = 1; ok && k < len; ++k) {
-            const auto c = static_cast<unsigned char>(text[i + k]);
-            ok = (c & 0xC0U) == 0x80U;
-            cp = (cp << 6) | (c & 0x3FU);
-        }
-        const char32_t min = len == 4 ? 0x10000 : len == 3 ? 0x800 : 0x80;
-        ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-        if (!ok) {
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
-            out += buf;
-            ++i;
-            continue;
-        }
-        const bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-                          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-        if (cp <= 0x9F || bidi) {
-            std::snprintf(buf, sizeof buf, cp <= 0x9F ? "\\x%02X" : "\\u%04X", static_cast<unsigned>(cp));
-            out += buf;
-        } else {
-            out.append(text.substr(i, len));
-        }
-        i += len;
-    }
-    return out;
-}
 
 /// A cheap scan for what would make toml++ recurse deeply: a dotted key or header with more than
 /// max_layout_key_parts parts, or brackets and braces nested deeper than max_layout_nesting.
@@ -166,10 +116,10 @@ public:
             for (const auto& n : names) {
                 all += (all.empty() ? "" : ", ") + n;
             }
-            hints.push_back("valid keys " + (where.empty() ? std::string("at the top level") : "in [" + shown(where) + "]") +
+            hints.push_back("valid keys " + (where.empty() ? std::string("at the top level") : "in [" + visible_text(where) + "]") +
                             ": " + all);
             m_diags.push_back(error_at(m_file, offset(key.source()),
-                                       "unknown key `" + shown(k) + "`" + (where.empty() ? "" : " in [" + shown(where) + "]"),
+                                       "unknown key `" + visible_text(k) + "`" + (where.empty() ? "" : " in [" + visible_text(where) + "]"),
                                        hints));
         }
     }
@@ -308,7 +258,7 @@ void read_page(Reader& r, const toml::table& t, Layout& l) {
                     auto it = sizes.find(s);
                     if (it == sizes.end()) {
                         if (!s.empty()) {
-                            r.error(n, "unknown page size `" + shown(s) + "`",
+                            r.error(n, "unknown page size `" + visible_text(s) + "`",
                                     {"use \"letter\", \"a4\" or \"legal\", or set `width` and `height`"});
                         }
                         return;
@@ -480,7 +430,7 @@ Result<Layout> parse_layout(SourcePtr file) {
         root = toml::parse(file->text, file->path);
     } catch (const toml::parse_error& e) {
         std::size_t off = offset_of(file->text, e.source().begin.line, e.source().begin.column);
-        result.diagnostics.push_back(error_at(file, off, "not valid TOML: " + shown(e.description()),
+        result.diagnostics.push_back(error_at(file, off, "not valid TOML: " + visible_text(e.description()),
                                               {"check quotes, `=` and brackets on this line"}));
         return result;
     }
