@@ -5,6 +5,7 @@
 #include "batch/progress.hpp"
 #include "core/stage_times.hpp"
 #include "deliver/journal.hpp"
+#include "deliver/out_lock.hpp"
 #include "deliver/write_file.hpp"
 #include "pipeline/inputs.hpp"
 #include "pipeline/render_record.hpp"
@@ -334,7 +335,7 @@ private:
             const std::string& pdf = rendered.outputs.front();
             StageTimer write_time(Stage::write_file);
             const fs::path target = fs::path(m_job.out_dir) / plan.output;
-            if (auto error = write_atomically(target.string(), pdf, Durability::deferred)) {
+            if (auto error = write_atomically(target.string(), pdf, Durability::deferred, m_job.mode)) {
                 return answer(false, *error);
             }
             return answer(true, std::string(), rendered.pages, pdf.size());
@@ -417,7 +418,7 @@ ExitCode write_report(const BatchJob& job, const BatchPlan& plan, unsigned threa
     report.manifest_records = plan.manifest.records.size();
     report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const std::string path = report_path(job, plan.shard);
-    if (auto error = write_atomically(path, report_json(report))) {
+    if (auto error = write_atomically(path, report_json(report), Durability::immediate, job.mode)) {
         out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *error, {}});
         return ExitCode::failed;
     }
@@ -459,10 +460,19 @@ BatchOutcome run_batch(const BatchJob& job) {
         out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "cannot create `" + job.out_dir + "`: " + ec.message(), {}});
         return finish(ExitCode::bad_input);
     }
+    const Shard& shard = plan.value->shard;
+    // One batch at a time per --out and shard: a second would clean up the first's temporary
+    // files and interleave its journal.
+    std::string lock_error;
+    std::optional<OutLock> lock = OutLock::acquire(job.out_dir, shard.index, shard.count, lock_error);
+    if (!lock) {
+        out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, lock_error, {}});
+        return finish(ExitCode::bad_input);
+    }
     remove_stale_temporaries(job.out_dir);
 
-    const Shard& shard = plan.value->shard;
-    StateJournal journal(job.out_dir, shard.count > 1 ? ".handout-state-" + shard_suffix(shard) : std::string(".handout-state"));
+    StateJournal journal(job.out_dir, shard.count > 1 ? ".handout-state-" + shard_suffix(shard) : std::string(".handout-state"),
+                         job.mode);
     const unsigned threads = thread_count(job, plan.value->mine.size());
     ProgressMeter meter(plan.value->mine.size(), job.progress);
     out.report.records = RecordRunner(job, *plan.value, *inputs.value, journal, meter).run(threads);

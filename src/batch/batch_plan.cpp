@@ -212,6 +212,16 @@ Result<BatchPlan> plan_batch(const BatchJob& job) {
     if (!source.value) {
         return r;
     }
+    if (!job.encoding.empty()) {  // --encoding: an export in WINDOWS-1252, ISO-8859-1, …
+        std::string error;
+        auto converted = to_utf8((*source.value)->text, job.encoding, error);
+        if (!converted) {
+            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "manifest `" + job.manifest_path + "`: " + error,
+                                               {"check --encoding: the export's encoding, e.g. WINDOWS-1252 or ISO-8859-1"}});
+            return r;
+        }
+        source.value = std::make_shared<const SourceFile>(SourceFile{job.manifest_path, std::move(*converted)});
+    }
     auto manifest = parse_manifest(*source.value);
     for (auto& d : manifest.diagnostics) {
         r.diagnostics.push_back(std::move(d));
