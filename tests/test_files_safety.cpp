@@ -178,7 +178,7 @@ TEST_CASE("a written file gets its mode under the umask, and a replaced file is 
     CHECK(octal(mode_of(narrowed)) == "0600");
     // Nothing is left beside the outputs.
     for (const auto& f : test::list_files(dir.path())) {
-        CHECK_FALSE(test::contains(f, handout::temporary_prefix));
+        CHECK_FALSE(handout::temporary_owner(fs::path(f).filename().string()));
     }
 }
 
@@ -209,16 +209,21 @@ TEST_CASE("render's output follows the umask") {
 
 // ---- temporaries ----------------------------------------------------------------------------
 
-TEST_CASE("temporary names are handout's own, carry host and pid, and fit a file name") {
+TEST_CASE("temporary names are handout's own, carry host and pid, keep no extension, and fit a file name") {
     const std::string name = handout::temporary_name("P1001.pdf");
-    CHECK(name.rfind(".handout-tmp-" + handout::host_tag() + "-" + std::to_string(::getpid()) + "-", 0) == 0);
-    CHECK(name.size() > 9);
-    CHECK(name.substr(name.size() - 10) == "-P1001.pdf");
+    const std::string owner_part = ".tmp-" + handout::host_tag() + "-" + std::to_string(::getpid()) + "-";
+    CHECK(name.rfind(".handout-P1001.pdf" + owner_part, 0) == 0);
+    CHECK(name.size() == std::string(".handout-P1001.pdf").size() + owner_part.size() + 8);
+    CHECK(fs::path(name).extension() != ".pdf");  // nothing that collects *.pdf takes it
     auto owner = handout::temporary_owner(name);
     REQUIRE(owner);
     CHECK(owner->host == handout::host_tag());
     CHECK(owner->pid == ::getpid());
     CHECK(handout::temporary_name("P1001.pdf") != name);  // random part
+    // Any name, even one that looks like a temporary's, is read from the right.
+    auto tricky = handout::temporary_owner(handout::temporary_name("a-1-b.tmp-00000000-5-00000000"));
+    REQUIRE(tricky);
+    CHECK(tricky->pid == ::getpid());
     // A long name is cut to 255 bytes, not inside a character.
     std::string long_name;
     for (int i = 0; i < 200; ++i) {
@@ -227,11 +232,16 @@ TEST_CASE("temporary names are handout's own, carry host and pid, and fit a file
     const std::string cut = handout::temporary_name(long_name);
     CHECK(cut.size() <= 255);
     CHECK(cut.size() >= 250);
-    CHECK((static_cast<unsigned char>(cut.back()) == 0xA9));  // ends on a whole "é"
+    const std::string cut_name = cut.substr(9, cut.find(".tmp-") - 9);
+    CHECK(cut_name.size() % 2 == 0);  // whole "é"s only
+    CHECK(cut_name == long_name.substr(0, cut_name.size()));
+    CHECK(handout::temporary_owner(cut));
     // What is not handout's own is nobody's.
-    for (const char* other : {".report.json.tmp-Ab12Cd", ".notes.tmp-1", "handout-tmp-00000000-12-00000000-x",
-                              ".handout-tmp-0000000-12-00000000-x", ".handout-tmp-00000000-12-00000000-",
-                              ".handout-tmp-00000000-x1-00000000-a", ".handout-tmp-00000000-0-00000000-a"}) {
+    for (const char* other : {".report.json.tmp-Ab12Cd", ".notes.tmp-1", "handout-P1.pdf.tmp-00000000-12-00000000",
+                              ".handout-P1.pdf.tmp-0000000-12-00000000", ".handout-P1.pdf.tmp-00000000-12-0000000",
+                              ".handout-.tmp-00000000-12-00000000", ".handout-P1.pdf.tmp-00000000-x1-00000000",
+                              ".handout-P1.pdf.tmp-00000000-0-00000000", ".handout-P1.pdf-00000000-12-00000000",
+                              ".handout-state", ".handout-lock-1-of-2", ".handout-P1.pdf.tmp-0000000g-12-00000000"}) {
         CAPTURE(other);
         CHECK_FALSE(handout::temporary_owner(other));
     }
@@ -243,7 +253,7 @@ TEST_CASE("start-up clean-up removes only handout's temporaries of dead processe
     const std::string other_host = host == "00000000" ? "11111111" : "00000000";
     const long dead = dead_pid();
     auto ours = [&](const std::string& h, long pid, const std::string& name) {
-        return ".handout-tmp-" + h + "-" + std::to_string(pid) + "-0badcafe-" + name;
+        return ".handout-" + name + ".tmp-" + h + "-" + std::to_string(pid) + "-0badcafe";
     };
     const std::vector<std::string> stay = {
         ".notes.tmp-123456",                       // the user's own, in the old pattern
@@ -288,7 +298,7 @@ TEST_CASE("a batch leaves the user's own dot-files under --out alone") {
     for (const auto& f : users) {
         put(out + "/" + f, "mine");
     }
-    const std::string stale = ".handout-tmp-" + handout::host_tag() + "-" + std::to_string(dead_pid()) + "-0badcafe-P1.pdf";
+    const std::string stale = ".handout-P1.pdf.tmp-" + handout::host_tag() + "-" + std::to_string(dead_pid()) + "-0badcafe";
     put(out + "/" + stale, "half a PDF");
     const std::string manifest = dir / "m.csv";
     put(manifest, "patient.id,patient.name\nP1,Ann\n");
@@ -299,7 +309,7 @@ TEST_CASE("a batch leaves the user's own dot-files under --out alone") {
     }
     CHECK_FALSE(test::exists(out + "/" + stale));
     for (const auto& f : test::list_files(out)) {
-        CHECK_FALSE(test::contains(f, handout::temporary_prefix));
+        CHECK_FALSE(handout::temporary_owner(fs::path(f).filename().string()));
     }
 }
 

@@ -20,7 +20,7 @@ StateJournal::StateJournal(const fs::path& dir, const std::string& name, unsigne
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         std::string n = entry.path().filename().string();
-        // Old versions' temporaries were `.handout-state.tmp-XXXXXX`; today's start `.handout-tmp-`.
+        // Journals only, not an older version's temporaries (`.handout-state.tmp-XXXXXX`).
         if (n.rfind(".handout-state", 0) != 0 || n.find(".tmp-") != std::string::npos) {
             continue;
         }

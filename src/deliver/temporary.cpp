@@ -56,8 +56,8 @@ std::string temporary_name(std::string_view target_name) {
         // between calls often enough, and the caller retries a name that exists (O_EXCL).
         random = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(&random)) ^ static_cast<std::uint32_t>(target_name.size());
     }
-    std::string name = std::string(temporary_prefix) + host_tag() + "-" + std::to_string(::getpid()) + "-" + hex32(random) + "-";
-    std::size_t room = max_name_bytes - name.size();
+    const std::string owner = std::string(temporary_infix) + host_tag() + "-" + std::to_string(::getpid()) + "-" + hex32(random);
+    const std::size_t room = max_name_bytes - temporary_prefix.size() - owner.size();
     if (target_name.size() > room) {
         std::size_t cut = room;
         while (cut > 0 && (static_cast<unsigned char>(target_name[cut]) & 0xC0) == 0x80) {
@@ -65,32 +65,37 @@ std::string temporary_name(std::string_view target_name) {
         }
         target_name = target_name.substr(0, cut);
     }
-    return name + std::string(target_name);
+    return std::string(temporary_prefix) + std::string(target_name) + owner;
 }
 
 std::optional<TemporaryOwner> temporary_owner(std::string_view name) {
+    // .handout-<name>.tmp-<host>-<pid>-<random>, read from the right: <name> may hold anything.
     if (name.substr(0, temporary_prefix.size()) != temporary_prefix) {
         return std::nullopt;
     }
-    name.remove_prefix(temporary_prefix.size());
-    // <host>-<pid>-<random>-<name>
-    auto field = [&]() -> std::optional<std::string_view> {
-        std::size_t dash = name.find('-');
+    auto last_field = [&]() -> std::optional<std::string_view> {
+        std::size_t dash = name.rfind('-');
         if (dash == std::string_view::npos) {
             return std::nullopt;
         }
-        std::string_view f = name.substr(0, dash);
-        name.remove_prefix(dash + 1);
+        std::string_view f = name.substr(dash + 1);
+        name = name.substr(0, dash);
         return f;
     };
-    auto host = field();
-    auto pid = field();
-    auto random = field();
-    if (!host || !pid || !random || host->size() != tag_digits || !is_hex(*host) || random->size() != tag_digits ||
-        !is_hex(*random) || pid->empty() || pid->size() > 9 || name.empty()) {
+    auto random = last_field();
+    auto pid = last_field();
+    // What is left: .handout-<name>.tmp-<host>
+    if (!random || !pid || name.size() < tag_digits) {
         return std::nullopt;
     }
-    TemporaryOwner owner{std::string(*host), 0};
+    std::string_view host = name.substr(name.size() - tag_digits);
+    name.remove_suffix(tag_digits);
+    if (host.size() != tag_digits || !is_hex(host) || random->size() != tag_digits || !is_hex(*random) || pid->empty() ||
+        pid->size() > 9 || name.size() < temporary_prefix.size() + 1 + temporary_infix.size() ||
+        name.substr(name.size() - temporary_infix.size()) != temporary_infix) {
+        return std::nullopt;
+    }
+    TemporaryOwner owner{std::string(host), 0};
     for (char c : *pid) {
         if (c < '0' || c > '9') {
             return std::nullopt;

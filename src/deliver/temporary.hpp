@@ -18,8 +18,9 @@ struct TemporaryOwner {
 const std::string& host_tag();
 
 /// A fresh name for a temporary of the file `target_name` (a bare name, no folder):
-/// `.handout-tmp-<host>-<pid>-<8 random hex digits>-<target_name>`, cut (at a UTF-8 character)
-/// to 255 bytes.
+/// `.handout-<target_name>.tmp-<host>-<pid>-<8 random hex digits>`, the name cut (at a UTF-8
+/// character) so that the whole fits in 255 bytes. Hidden, and it never ends in the target's
+/// extension: nothing that picks up `*.pdf` from the folder takes a file still being written.
 std::string temporary_name(std::string_view target_name);
 
 /// The owner of a file named `name` when it is one of handout's temporaries, else nullopt.

@@ -16,10 +16,11 @@ enum class Durability { immediate, deferred };
 /// outputs of a batch are written with the job's mode instead (BatchJob::mode, 0600).
 inline constexpr unsigned default_file_mode = 0644;
 
-/// Temporary files are `.handout-tmp-<host>-<pid>-<random>-<name>`: a name of handout's own, so
-/// the clean-up after a killed run (remove_stale_temporaries) never takes a file of the user's,
-/// and never one of a process that still runs.
-inline constexpr std::string_view temporary_prefix = ".handout-tmp-";
+/// Temporary files are `.handout-<name>.tmp-<host>-<pid>-<random>` (deliver/temporary.hpp): a
+/// name of handout's own, so the clean-up after a killed run (remove_stale_temporaries) never
+/// takes a file of the user's, and never one of a process that still runs.
+inline constexpr std::string_view temporary_prefix = ".handout-";
+inline constexpr std::string_view temporary_infix = ".tmp-";
 
 /// Writes `bytes` to `path` so that readers see either the old file or the whole new one.
 /// Creates missing parent folders. The file gets `mode` under the process's umask (as open(2)
