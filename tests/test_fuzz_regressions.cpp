@@ -174,9 +174,9 @@ TEST_CASE("every committed fuzz corpus input gives a value or diagnostics") {
 // minimized by hand to a picture in a table cell). A picture inside a cell waits in
 // pending_images; entering the next cell flushes it with current().push_back, onto the very
 // block list that holds the table, so that list moves and `b.table` points into freed memory.
-// The table's later cells go to the freed copy. Skipped until parse_content.cpp, which this task
-// does not own, keeps the table by index (or refuses a picture in a cell with a diagnostic).
-TEST_CASE("fuzz: a picture in a table cell keeps the table whole" * doctest::skip()) {
+// The table's later cells go to the freed copy. Now a picture in a cell waits until the table ends
+// and follows it.
+TEST_CASE("fuzz: a picture in a table cell keeps the table whole") {
     std::string bytes = reproducer("content-image-in-table-cell");
     auto file = test::source(bytes, "fuzz.md");
     auto r = handout::parse_content(file);
@@ -197,10 +197,9 @@ TEST_CASE("fuzz: a picture in a table cell keeps the table whole" * doctest::ski
 
 // Found by fuzz_content (ASan: SEGV in leave_span, src/content/parse_content.cpp, on
 // `b.links.pop_back()` of an empty vector; minimized by libFuzzer to these 9 bytes). md4c 0.4.8
-// reports the end of a link span it never opened for `![]([)]()`. Skipped until
-// parse_content.cpp, which this task does not own, ignores a span end it did not see begin
-// (links, and image_depth, which would wrap below zero the same way).
-TEST_CASE("fuzz: a link span md4c closes without opening is no crash" * doctest::skip()) {
+// reports the end of a link span it never opened for `![]([)]()`. A span end not seen to begin
+// is ignored now (links, and image_depth, which would wrap below zero the same way).
+TEST_CASE("fuzz: a link span md4c closes without opening is no crash") {
     std::string bytes = reproducer("content-unbalanced-link-span");
     auto file = test::source(bytes, "fuzz.md");
     auto r = handout::parse_content(file);
@@ -211,10 +210,9 @@ TEST_CASE("fuzz: a link span md4c closes without opening is no crash" * doctest:
 // Found by fuzz_output_name (with the template's promise check): a template part longer than 200
 // bytes that is all UTF-8 continuation bytes is cut back to nothing (cut_utf8 in
 // src/batch/output_name.cpp steps back over continuation bytes to 0), so the name gets an empty
-// part ("a//b.pdf", or "a/" — a folder — when it is the last). Skipped until output_name.cpp,
-// which this task does not own, treats a part cut to nothing as an error (or cuts invalid UTF-8
-// bytes as bytes).
-TEST_CASE("fuzz: an output-name part of only continuation bytes is not cut to nothing" * doctest::skip()) {
+// part ("a//b.pdf", or "a/" — a folder — when it is the last). cut_utf8 now steps back over at
+// most three continuation bytes and cuts what is not UTF-8 as bytes.
+TEST_CASE("fuzz: an output-name part of only continuation bytes is not cut to nothing") {
     std::string bytes = reproducer("output_name-cut-empty-part");
     NameInput in = name_input(bytes);
     handout::OutputName name = handout::output_name(in.tmpl, in.vars, 1);

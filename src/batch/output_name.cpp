@@ -48,9 +48,15 @@ std::string cut_utf8(std::string s, std::size_t max) {
     if (s.size() <= max) {
         return s;
     }
+    // Back to the start of the character at the cut: at most three continuation bytes. More (or
+    // none before the start) is not UTF-8, and is cut as bytes: a part is never cut to nothing.
+    auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0U) == 0x80U; };
     std::size_t n = max;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) {
+    for (int back = 0; back < 3 && n > 0 && continuation(n); ++back) {
         --n;
+    }
+    if (n == 0 || continuation(n)) {
+        n = max;
     }
     s.resize(n);
     return s;

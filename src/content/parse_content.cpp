@@ -465,6 +465,9 @@ struct Builder {
     Blocks& current() { return *blocks.back(); }
 
     void flush_images() {
+        if (table != nullptr) {
+            return;  // a picture in a table cell goes after the table: pushing now would move it
+        }
         for (auto& img : pending_images) {
             current().push_back(Block{std::move(img)});
         }
@@ -718,7 +721,10 @@ int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
             }
             break;
         }
-        case MD_BLOCK_TABLE: b.table = nullptr; break;
+        case MD_BLOCK_TABLE:
+            b.table = nullptr;
+            b.flush_images();
+            break;
         default: break;
     }
     return 0;
@@ -760,9 +766,13 @@ int leave_span(MD_SPANTYPE type, void* /*detail*/, void* user) {
         case MD_SPAN_EM: b.style = static_cast<std::uint8_t>(b.style & ~style_italic); break;
         case MD_SPAN_STRONG: b.style = static_cast<std::uint8_t>(b.style & ~style_bold); break;
         case MD_SPAN_CODE: b.style = static_cast<std::uint8_t>(b.style & ~style_code); break;
-        case MD_SPAN_A: b.links.pop_back(); break;
+        case MD_SPAN_A:
+            if (!b.links.empty()) {  // md4c 0.4.8 may close a link it never opened: `![]([)]()`
+                b.links.pop_back();
+            }
+            break;
         case MD_SPAN_IMG: {
-            if (--b.image_depth == 0) {
+            if (b.image_depth > 0 && --b.image_depth == 0) {
                 b.pending_images.push_back(std::move(b.image));
             }
             break;
