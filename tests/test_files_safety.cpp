@@ -252,6 +252,17 @@ TEST_CASE("start-up clean-up removes only handout's temporaries of dead processe
     const std::string host = handout::host_tag();
     const std::string other_host = host == "00000000" ? "11111111" : "00000000";
     const long dead = dead_pid();
+    // A zombie: ended, not reaped yet (as a batch's record children are when the batch is killed).
+    const pid_t zombie = start({"true"});
+    bool is_zombie = false;
+    for (int i = 0; i < 6000 && !is_zombie; ++i) {
+        const std::string stat = test::read_file("/proc/" + std::to_string(zombie) + "/stat");
+        is_zombie = stat.rfind(')') != std::string::npos && stat.substr(stat.rfind(')'), 3) == ") Z";
+        if (!is_zombie) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+    REQUIRE(is_zombie);
     auto ours = [&](const std::string& h, long pid, const std::string& name) {
         return ".handout-" + name + ".tmp-" + h + "-" + std::to_string(pid) + "-0badcafe";
     };
@@ -267,6 +278,7 @@ TEST_CASE("start-up clean-up removes only handout's temporaries of dead processe
     const std::vector<std::string> go = {
         ours(host, dead, "P6.pdf"),
         ours(other_host, dead, "P7.pdf"),          // another host's, two days old
+        ours(host, zombie, "P8.pdf"),
     };
     for (const auto& f : stay) {
         put(dir / f, "x");
@@ -280,6 +292,8 @@ TEST_CASE("start-up clean-up removes only handout's temporaries of dead processe
     fs::create_symlink(dir / ".notes.tmp-123456", dir / ours(host, dead, "link"));
 
     CHECK(handout::remove_stale_temporaries(dir.path()) == go.size());
+    int status = 0;
+    ::waitpid(zombie, &status, 0);
     std::vector<std::string> left = test::list_files(dir.path());
     for (const auto& f : stay) {
         CHECK_MESSAGE(std::find(left.begin(), left.end(), f) != left.end(), f);

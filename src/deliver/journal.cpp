@@ -98,6 +98,31 @@ std::optional<std::pair<std::string, StateJournal::Entry>> StateJournal::parse(c
     return std::make_pair(line.substr(sp + 1), Entry{line.substr(0, 64), pages});
 }
 
+namespace {
+
+/// Whether process `pid` has ended: no such process, or a zombie — ended, not yet reaped (a
+/// batch's record children killed with their parent stay so until init reaps them), which
+/// writes nothing more. A process that runs as another user counts as running.
+bool process_gone(long pid) {
+    if (pid == static_cast<long>(::getpid())) {
+        return false;
+    }
+    if (::kill(static_cast<pid_t>(pid), 0) != 0) {
+        return errno == ESRCH;
+    }
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(f, stat);
+    // "pid (comm) S …": the state follows the last ')' (comm may hold anything).
+    std::size_t close = stat.rfind(')');
+    if (close == std::string::npos || close + 2 >= stat.size()) {
+        return false;
+    }
+    return stat[close + 2] == 'Z' || stat[close + 2] == 'X';
+}
+
+}  // namespace
+
 std::size_t remove_stale_temporaries(const fs::path& dir) {
     std::size_t removed = 0;
     std::error_code ec;
@@ -110,8 +135,7 @@ std::size_t remove_stale_temporaries(const fs::path& dir) {
         }
         bool gone = false;
         if (owner->host == host_tag()) {
-            // kill(pid, 0): ESRCH when no such process; EPERM means it runs (as someone else).
-            gone = owner->pid != static_cast<long>(::getpid()) && ::kill(static_cast<pid_t>(owner->pid), 0) != 0 && errno == ESRCH;
+            gone = process_gone(owner->pid);
         } else {
             auto written = it->last_write_time(entry_ec);
             gone = !entry_ec && now - written > stale_foreign_temporary_age;

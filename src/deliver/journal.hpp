@@ -61,7 +61,7 @@ inline constexpr std::chrono::hours stale_foreign_temporary_age{24};
 
 /// Removes the temporary files a killed run left at the top of `dir` (not in its subfolders):
 /// only handout's own (`.handout-<name>.tmp-<host>-<pid>-<random>`, see write_atomically), only
-/// regular files, and only those whose process is gone — made on this host by a pid that no longer runs, or on
+/// regular files, and only those whose process is gone — made on this host by a pid that no longer runs (or is a zombie), or on
 /// another host more than stale_foreign_temporary_age ago. Another batch's or render's files,
 /// and the user's own, stay. Returns how many it removed.
 std::size_t remove_stale_temporaries(const std::filesystem::path& dir);
