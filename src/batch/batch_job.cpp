@@ -338,14 +338,17 @@ private:
             if (auto error = write_atomically(target.string(), pdf, Durability::deferred, m_job.mode)) {
                 return answer(false, *error);
             }
+            // The PDF first, then its line in the journal, from this process at once (the
+            // journal's file is shared with the parent, each line one append): a run killed in
+            // between renders it again, and one killed after keeps it.
+            m_journal.record(plan.output, m_digests[k], rendered.pages);
             return answer(true, std::string(), rendered.pages, pdf.size());
         } catch (const std::bad_alloc&) {
             return answer(false, "ran out of memory (--record-memory " + std::to_string(m_job.record_memory_mb) + " MB)");
         }
     }
 
-    /// In the parent: the end of record k's rendering. The PDF is on disk before its hash goes
-    /// into the journal: a run killed in between renders it again.
+    /// In the parent: the end of record k's rendering.
     void take(std::size_t k, const TaskEnd& end) {
         RecordReport& report = m_reports[k];
         report.ms = end.ms;
@@ -366,7 +369,7 @@ private:
                     report.pages = reply.value("pages", 0);
                     report.bytes = reply.value("bytes", std::size_t{0});
                     report.output = (fs::path(m_job.out_dir) / plan.output).string();
-                    m_journal.record(plan.output, m_digests[k], report.pages);
+                    m_journal.keep(plan.output, m_digests[k], report.pages);  // the child wrote its line
                 } else {
                     report.error = reply.value("error", std::string("failed"));
                 }
