@@ -335,7 +335,7 @@ private:
             const std::string& pdf = rendered.outputs.front();
             StageTimer write_time(Stage::write_file);
             const fs::path target = fs::path(m_job.out_dir) / plan.output;
-            if (auto error = write_atomically(target.string(), pdf, Durability::deferred, m_job.mode)) {
+            if (auto error = write_atomically(target.string(), pdf, Durability::deferred, m_job.mode, m_job.out_dir)) {
                 return answer(false, *error);
             }
             // The PDF first, then its line in the journal, from this process at once (the

@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
         }
         if (merged_path.empty()) {
             std::cout << merged.json;
-        } else if (auto err = handout::write_atomically(merged_path, merged.json)) {
+        } else if (auto err = handout::write_atomically(merged_path, merged.json, handout::Durability::immediate, 0600)) {  // patient ids: 0600
             std::cerr << "handout: error: " << *err << "\n";
             return exit_with(ExitCode::failed);
         }
