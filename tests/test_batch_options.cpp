@@ -80,7 +80,7 @@ TEST_CASE("a second batch into the same --out is refused while the first runs, a
     test::write_file(manifest, "patient.id,patient.name\nP1,Ann\nP2,Bob\n");
     const std::string out = dir / "out";
     // The first batch hangs in its first record (the test seam) until --record-time ends it.
-    const int first = test::spawn_cli({"batch", manifest, "-c", greeting, "--out", out, "--record-time", "4", "-q"},
+    const int first = test::spawn_cli({"batch", manifest, "-c", greeting, "--out", out, "--record-time", "10", "-q"},
                                       test::batch_env({"HANDOUT_FAULT_INJECTION=1:hang"}), dir / "first.out", dir / "first.err");
     REQUIRE(first > 0);
     // It holds the lock from before it starts rendering; the state journal appears after that.
