@@ -806,4 +806,26 @@ std::vector<FontRow> pdffonts(const std::string& pdf, std::string& raw) {
     return out;
 }
 
+std::string png_bytes(int width, int height, double red) {
+    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cairo_t* cr = cairo_create(s);
+    cairo_pattern_t* p = cairo_pattern_create_linear(0, 0, width, height);
+    cairo_pattern_add_color_stop_rgb(p, 0, red, 0.2, 0.4);
+    cairo_pattern_add_color_stop_rgb(p, 1, 0, 0, 1);
+    cairo_set_source(cr, p);
+    cairo_paint(cr);
+    cairo_pattern_destroy(p);
+    cairo_destroy(cr);
+    std::string out;
+    cairo_surface_write_to_png_stream(
+        s,
+        [](void* closure, const unsigned char* data, unsigned int length) {
+            static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+            return CAIRO_STATUS_SUCCESS;
+        },
+        &out);
+    cairo_surface_destroy(s);
+    return out;
+}
+
 }  // namespace test

@@ -271,6 +271,10 @@ std::string font_table(hb_face_t* face, hb_tag_t tag);
 struct PngSize {
     std::uint32_t width = 0, height = 0;
 };
+/// A real PNG of `width` × `height`, through Cairo: a gradient from (red, 0.2, 0.4) to blue, so
+/// pictures of one size but another `red` differ, and the file does not compress to nothing.
+std::string png_bytes(int width, int height, double red = 1.0);
+
 bool is_png(std::string_view bytes);
 PngSize png_size(std::string_view bytes);
 

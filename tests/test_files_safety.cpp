@@ -98,25 +98,6 @@ long dead_pid() {
     return pid;
 }
 
-/// A small PNG of one colour, through Cairo.
-std::string png_bytes(int width, int height, double red) {
-    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t* cr = cairo_create(s);
-    cairo_set_source_rgb(cr, red, 0.2, 0.4);
-    cairo_paint(cr);
-    cairo_destroy(cr);
-    std::string out;
-    cairo_surface_write_to_png_stream(
-        s,
-        [](void* closure, const unsigned char* data, unsigned int length) {
-            static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-            return CAIRO_STATUS_SUCCESS;
-        },
-        &out);
-    cairo_surface_destroy(s);
-    return out;
-}
-
 /// test::write_file, making the folders first.
 void put(const std::string& path, std::string_view bytes) {
     fs::create_directories(fs::path(path).parent_path());
@@ -395,11 +376,11 @@ TEST_CASE("a changed picture or logo renders the record again; unchanged, it is 
     const std::string content = dir / "sheet.md";
     put(content, "---\ntitle: \"Pictures\"\nlang: en\n---\n\nHello {{patient.name}}.\n\n"
                  "::: note\nA picture in a note.\n\n![A square](pics/square.png)\n:::\n");
-    put(dir / "pics/square.png", png_bytes(40, 40, 0.9));
+    put(dir / "pics/square.png", test::png_bytes(40, 40, 0.9));
     const std::string layout = dir / "layout.toml";
     put(layout, test::replace_once(test::read_file("layouts/letter.toml"), "path = \"riverside-logo.svg\"",
                                    "path = \"logo.png\""));
-    put(dir / "logo.png", png_bytes(60, 20, 0.1));
+    put(dir / "logo.png", test::png_bytes(60, 20, 0.1));
     const std::string manifest = dir / "m.csv";
     put(manifest, "patient.id,patient.name\nP1,Ann\nP2,Bob\n");
     const std::string out = dir / "out";
@@ -413,12 +394,12 @@ TEST_CASE("a changed picture or logo renders the record again; unchanged, it is 
     const std::string first_pdf = test::read_file(out + "/P1.pdf");
     CHECK(run() == skipped);
 
-    put(dir / "pics/square.png", png_bytes(40, 40, 0.3));  // same size, other colour
+    put(dir / "pics/square.png", test::png_bytes(40, 40, 0.3));  // same size, other colour
     CHECK(run() == rendered);
     CHECK(test::read_file(out + "/P1.pdf") != first_pdf);
     CHECK(run() == skipped);
 
-    put(dir / "logo.png", png_bytes(60, 20, 0.7));
+    put(dir / "logo.png", test::png_bytes(60, 20, 0.7));
     CHECK(run() == rendered);
     CHECK(run() == skipped);
 }

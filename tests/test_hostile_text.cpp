@@ -228,7 +228,7 @@ TEST_CASE("quotes nested to the limit parse, one level more is a positioned erro
     const std::string past = front + repeat(">", max_content_depth + 1) + " deeper\n";
     auto r = parse_md(past);
     REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].message == "blocks are nested deeper than " + std::to_string(max_content_depth) + " levels");
+    CHECK(r.diagnostics[0].message == "blocks are nested deeper than " + std::to_string(max_content_depth) + " levels (--limit nesting)");
     // At the first `>` past the limit.
     CHECK(test::pos(r.diagnostics[0]) == pos_of(past, nth(past, ">", max_content_depth + 1)));
 }
@@ -351,14 +351,14 @@ TEST_CASE("a dotted table header with parts to the limit reaches toml++, one mor
         }
         return h + "]\nx = 1\n";
     };
-    auto at = parse_toml(header(max_layout_key_parts));
+    auto at = parse_toml(header(max_layout_nesting));
     CHECK(test::find_diag(at.diagnostics, "parts") == nullptr);
     CHECK(test::find_diag(at.diagnostics, "unknown key `p` in [page]") != nullptr);  // toml++ read it
-    const std::string past = header(max_layout_key_parts + 1);
+    const std::string past = header(max_layout_nesting + 1);
     auto r = parse_toml(past);
     REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].message == "a dotted key or table header has more than 64 parts");
-    CHECK(r.diagnostics[0].offset == nth(past, ".", max_layout_key_parts));
+    CHECK(r.diagnostics[0].message == "a dotted key or table header has more than 64 parts (--limit nesting)");
+    CHECK(r.diagnostics[0].offset == nth(past, ".", max_layout_nesting));
 }
 
 TEST_CASE("a 50,000-part dotted header or key is an error, never a crash") {
@@ -376,7 +376,7 @@ TEST_CASE("arrays nested to the limit reach toml++, one level more is refused be
     const std::string past = nest(max_layout_nesting + 1);
     auto r = parse_toml(past);
     REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].message == "arrays and tables are nested deeper than 64 levels");
+    CHECK(r.diagnostics[0].message == "arrays and tables are nested deeper than 64 levels (--limit nesting)");
     CHECK(r.diagnostics[0].offset == nth(past, "[", max_layout_nesting + 1));
     auto tables = parse_toml("x = " + repeat("{a=", 100000) + "\n");
     CHECK(test::count_diags(tables.diagnostics, "nested deeper than 64 levels") == 1);

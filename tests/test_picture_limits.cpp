@@ -43,29 +43,6 @@ std::string png_header(std::uint32_t width, std::uint32_t height, const std::str
     return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + rest;
 }
 
-/// A real PNG, through Cairo.
-std::string png_bytes(int width, int height) {
-    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t* cr = cairo_create(s);
-    cairo_pattern_t* p = cairo_pattern_create_linear(0, 0, width, height);
-    cairo_pattern_add_color_stop_rgb(p, 0, 1, 0, 0);
-    cairo_pattern_add_color_stop_rgb(p, 1, 0, 0, 1);
-    cairo_set_source(cr, p);
-    cairo_paint(cr);
-    cairo_pattern_destroy(p);
-    cairo_destroy(cr);
-    std::string out;
-    cairo_surface_write_to_png_stream(
-        s,
-        [](void* closure, const unsigned char* data, unsigned int length) {
-            static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-            return CAIRO_STATUS_SUCCESS;
-        },
-        &out);
-    cairo_surface_destroy(s);
-    return out;
-}
-
 /// A grey progressive JPEG of 16 × 16 with `scans` scans (1 to 505): the DC scan, then for each
 /// AC coefficient in turn a first scan at Al = 7 and refinements down to Al = 0, as far as the
 /// count goes (libjpeg checks the script).
@@ -158,9 +135,9 @@ TEST_CASE("a PNG is refused by its header over 40 megapixels or 32767 pixels a s
     // Header only: a picture under the limits goes on to be decoded, and has no data.
     CHECK(test::contains(decode_error(png_header(8000, 5000)), "damaged PNG"));  // 40 megapixels: at the limit
     const std::string over = decode_error(png_header(8000, 5001));
-    CHECK(over == "`pic` is 8000 × 5001 pixels (40.1 megapixels); a picture may have at most 40 megapixels");
+    CHECK(over == "`pic` is 8000 × 5001 pixels (40.1 megapixels); a picture may have at most 40 megapixels (--limit picture-pixels)");
     CHECK(decode_error(png_header(20000, 20000)) ==
-          "`pic` is 20000 × 20000 pixels (400 megapixels); a picture may have at most 40 megapixels");
+          "`pic` is 20000 × 20000 pixels (400 megapixels); a picture may have at most 40 megapixels (--limit picture-pixels)");
     CHECK(test::contains(decode_error(png_header(32767, 1)), "damaged PNG"));
     CHECK(decode_error(png_header(32768, 1)) == "`pic` is 32768 × 1 pixels; a picture may be at most 32767 pixels wide or high");
     CHECK(decode_error(png_header(1, 0xFFFFFFFFU)) ==
@@ -168,7 +145,7 @@ TEST_CASE("a PNG is refused by its header over 40 megapixels or 32767 pixels a s
 }
 
 TEST_CASE("the pixel limit is a parameter: a real PNG at the limit is taken, one pixel more is refused") {
-    const std::string png = png_bytes(100, 30);
+    const std::string png = test::png_bytes(100, 30);
     handout::PictureLimits limits;
     limits.max_pixels = 3000;
     auto r = handout::decode_image("pic.png", png, nullptr, limits);
@@ -184,7 +161,7 @@ TEST_CASE("the pixel limit is a parameter: a real PNG at the limit is taken, one
 }
 
 TEST_CASE("a PNG cut off, with a damaged chunk or a broken header is an error, not a crash") {
-    const std::string png = png_bytes(64, 64);
+    const std::string png = test::png_bytes(64, 64);
     REQUIRE(handout::decode_image("pic.png", png).value);
     for (std::size_t keep : {png.size() - 12, png.size() / 2, std::size_t{40}, std::size_t{33}}) {
         CAPTURE(keep);
@@ -250,7 +227,7 @@ TEST_CASE("an SVG is held to the limits at its natural size") {
     CHECK(ok.value->kind == handout::ImageData::Kind::svg);
     CHECK(ok.value->width == doctest::Approx(6000.0));
     CHECK(decode_error(svg("8000", "5001")) ==
-          "`pic` at its natural size is 8000 × 5001 pixels (40.1 megapixels); a picture may have at most 40 megapixels");
+          "`pic` at its natural size is 8000 × 5001 pixels (40.1 megapixels); a picture may have at most 40 megapixels (--limit picture-pixels)");
     CHECK(decode_error(svg("32768", "1")) ==
           "`pic` at its natural size is 32768 × 1 pixels; a picture may be at most 32767 pixels wide or high");
     CHECK(test::contains(decode_error(svg("1e30", "1")), "a picture may be at most 32767 pixels wide or high"));
@@ -261,7 +238,7 @@ TEST_CASE("an SVG is held to the limits at its natural size") {
 
 TEST_CASE("a damaged or oversized picture is an error at its reference in the content, for either engine") {
     test::TempDir dir;
-    test::write_file(dir / "cut.png", png_bytes(64, 64).substr(0, 300));
+    test::write_file(dir / "cut.png", test::png_bytes(64, 64).substr(0, 300));
     test::write_file(dir / "huge.png", png_header(20000, 20000, std::string(1000, '\0')));
     const std::string jpeg = photo();
     test::write_file(dir / "cut.jpg", jpeg.substr(0, jpeg.size() * 2 / 3));
@@ -296,7 +273,7 @@ TEST_CASE("a damaged or oversized picture is an error at its reference in the co
 
 TEST_CASE("a damaged logo is an error at the layout's logo path") {
     test::TempDir dir;
-    test::write_file(dir / "logo.png", png_bytes(60, 20).substr(0, 100));
+    test::write_file(dir / "logo.png", test::png_bytes(60, 20).substr(0, 100));
     const std::string text = test::replace_once(test::read_file("layouts/letter.toml"), "path = \"riverside-logo.svg\"",
                                                 "path = \"logo.png\"");
     const std::string layout = dir / "layout.toml";

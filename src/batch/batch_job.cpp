@@ -177,9 +177,9 @@ Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& pl
                     [&](std::size_t t) {
                         inject_fault(fs::path(files[t].first).filename().string(), limits.memory_bytes);
                         if (files[t].second) {
-                            (void)load_layout(files[t].first);
+                            (void)load_layout(files[t].first, job.limits);
                         } else {
-                            (void)load_content(files[t].first);
+                            (void)load_content(files[t].first, job.limits);
                         }
                         return std::string("parsed");
                     },
@@ -202,9 +202,9 @@ Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& pl
                 inputs.contents[path].diagnostics.push_back(std::move(d));
             }
         } else if (is_layout) {
-            inputs.layouts.emplace(path, load_layout(path));
+            inputs.layouts.emplace(path, load_layout(path, job.limits));
         } else {
-            inputs.contents.emplace(path, load_content(path));
+            inputs.contents.emplace(path, load_content(path, job.limits));
         }
     }
     if (auto it = inputs.contents.find(job.content_path); it != inputs.contents.end() && !it->second.value) {
@@ -314,7 +314,7 @@ private:
         };
         try {
             if (!m_worker) {
-                auto worker = Worker::create();
+                auto worker = Worker::create(m_job.limits);
                 if (!worker.value) {
                     return answer(false, "no font system: " + first_error(worker.diagnostics));
                 }

@@ -5,6 +5,7 @@
 #include "batch/progress.hpp"
 #include "batch/report.hpp"
 #include "core/diagnostic.hpp"
+#include "core/limits.hpp"
 #include "pipeline/exit_code.hpp"
 #include "pipeline/render_record.hpp"
 
@@ -36,6 +37,7 @@ struct BatchJob {
     unsigned mode = 0600;
     unsigned record_seconds = 120;     ///< a record that takes longer fails (--record-time)
     unsigned record_memory_mb = 2048;  ///< a record's renderer may use this much (--record-memory)
+    Limits limits;                     ///< --limit NAME=VALUE: input sizes, nesting, values, pages
     bool force = false;
     ProgressMode progress = ProgressMode::automatic;
 };

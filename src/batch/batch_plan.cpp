@@ -123,8 +123,8 @@ std::vector<std::string> picture_paths(const Document& doc) {
 /// shows none, and fails its records when loaded.
 std::string base_digest_input(const std::string& content_path, const std::string& layout_path, Engine engine) {
     std::string s = engine_version() + "; engine " + std::string(name(engine));
-    const ReadRule text_rule{max_text_bytes, true};
-    const ReadRule picture_rule{max_picture_bytes, true};
+    const ReadRule text_rule{Limits{}.text_bytes, true, "text-size"};
+    const ReadRule picture_rule{Limits{}.picture_bytes, true, "picture-size"};
     auto content = add_file(s, "content", content_path, text_rule);
     auto layout = add_file(s, "layout", layout_path, text_rule);
     if (content) {

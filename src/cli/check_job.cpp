@@ -33,7 +33,7 @@ nlohmann::ordered_json diagnostic_json(const Diagnostic& d) {
     nlohmann::ordered_json j;
     j["severity"] = names[static_cast<int>(d.severity)];
     if (d.file) {
-        LineCol lc = line_col(d.file->text, d.offset);
+        const LineCol lc = d.file->line_col(d.offset);  // the file's line index, built once
         j["file"] = d.file->path;
         j["line"] = lc.line;
         j["column"] = lc.col;
@@ -65,11 +65,11 @@ ExitCode run_check(const CheckJob& job) {
         return ExitCode::bad_input;
     };
     const bool have_values = !job.vars.empty() || !job.data_path.empty();
-    auto inputs = load_job_inputs(job.content_path, job.layout_path, job.data_path, job.vars, ds);
+    auto inputs = load_job_inputs(job.content_path, job.layout_path, job.data_path, job.vars, job.limits, ds);
     if (!inputs) {
         return fail_input();
     }
-    auto worker = Worker::create();
+    auto worker = Worker::create(job.limits);
     for (auto& d : worker.diagnostics) {
         ds.push_back(std::move(d));
     }
@@ -121,13 +121,13 @@ ExitCode run_check(const CheckJob& job) {
         for (const auto& s : rr.sections) {
             nlohmann::ordered_json e = stats_json(s.stats);
             e["section"] = s.id;
-            e["line"] = line_col(c.doc.source->text, s.offset).line;
+            e["line"] = c.doc.source->line_col(s.offset).line;
             r["sections"].push_back(std::move(e));
         }
         r["hardest_sentences"] = nlohmann::ordered_json::array();
         for (const auto& h : rr.hardest) {
             nlohmann::ordered_json e;
-            e["line"] = line_col(c.doc.source->text, h.offset).line;
+            e["line"] = c.doc.source->line_col(h.offset).line;
             e["grade"] = round1(h.grade);
             e["text"] = h.text;
             r["hardest_sentences"].push_back(std::move(e));

@@ -1,6 +1,7 @@
 // cli: one `handout check` — every guardrail on a content file with a layout, as text or JSON.
 #pragma once
 
+#include "core/limits.hpp"
 #include "pipeline/exit_code.hpp"
 
 #include <string>
@@ -16,6 +17,7 @@ struct CheckJob {
     std::string data_path;
     bool json = false;
     bool strict = false;                                    ///< warnings fail too
+    Limits limits;                                          ///< --limit NAME=VALUE
 };
 
 /// Prints the findings (stderr for text, stdout for JSON); returns ok when clean, failed for

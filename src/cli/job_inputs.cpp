@@ -15,10 +15,10 @@ void append(Diagnostics& to, Diagnostics from) {
 std::optional<JobInputs> load_job_inputs(const std::string& content_path, const std::string& layout_path,
                                          const std::string& data_path,
                                          const std::vector<std::pair<std::string, std::string>>& vars,
-                                         Diagnostics& diagnostics) {
-    auto content = load_content(content_path);
+                                         const Limits& limits, Diagnostics& diagnostics) {
+    auto content = load_content(content_path, limits);
     append(diagnostics, std::move(content.diagnostics));
-    auto layout = load_layout(layout_path.empty() ? default_layout_path() : layout_path);
+    auto layout = load_layout(layout_path.empty() ? default_layout_path() : layout_path, limits);
     append(diagnostics, std::move(layout.diagnostics));
     JobInputs inputs;
     if (!data_path.empty()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
+#include "core/limits.hpp"
 #include "pipeline/inputs.hpp"
 #include "resolve/resolve.hpp"
 
@@ -21,9 +22,10 @@ struct JobInputs {
 };
 
 /// No value when any input is unusable; `diagnostics` says why (and carries warnings either way).
+/// The content and layout are read under `limits`.
 std::optional<JobInputs> load_job_inputs(const std::string& content_path, const std::string& layout_path,
                                          const std::string& data_path,
                                          const std::vector<std::pair<std::string, std::string>>& vars,
-                                         Diagnostics& diagnostics);
+                                         const Limits& limits, Diagnostics& diagnostics);
 
 }  // namespace handout

@@ -48,6 +48,26 @@ CLI::Option* add_enum_option(CLI::App* app, const std::string& flags, E& target,
         ->check(CLI::IsMember(names));
 }
 
+/// `--limit NAME=VALUE`, repeatable: changes one of `limits` (README, "Reliability").
+void add_limit_option(CLI::App* app, handout::Limits& limits) {
+    std::string names;
+    for (const auto& info : handout::limit_infos()) {
+        names += (names.empty() ? "" : ", ") + std::string(info.name) + " (" +
+                 std::to_string(handout::limit_value(handout::Limits{}, info.name)) + " " + std::string(info.unit) + ")";
+    }
+    app->add_option_function<std::vector<std::string>>(
+           "--limit",
+           [&limits](const std::vector<std::string>& settings) {
+               for (const auto& setting : settings) {
+                   if (auto problem = handout::apply_limit(limits, setting)) {
+                       throw CLI::ValidationError("--limit", *problem);
+                   }
+               }
+           },
+           "Change a limit, NAME=VALUE (repeatable): " + names)
+        ->type_name("NAME=VALUE");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,6 +86,7 @@ int main(int argc, char** argv) {
     render->add_option("--dpi", job.dpi, "PNG resolution")->check(CLI::Range(18.0, 1200.0));
     render->add_option("-o,--output", job.output, "Output file, - for standard output (PNG: a prefix, pages get -1.png, -2.png …)")
         ->required();
+    add_limit_option(render, job.limits);
 
     handout::BatchJob batch;
     bool quiet = false;
@@ -107,6 +128,7 @@ int main(int argc, char** argv) {
     bsub->add_option("--record-memory", batch.record_memory_mb,
                      "Megabytes a record's renderer may use before it fails (default 2048)")
             ->check(CLI::Range(64U, 1048576U));
+    add_limit_option(bsub, batch.limits);
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
     add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
@@ -121,6 +143,7 @@ int main(int argc, char** argv) {
     csub->add_option("--data", check.data_path, "A JSON object file with the variables");
     csub->add_flag("--json", check.json, "Findings as JSON on stdout");
     csub->add_flag("--strict", check.strict, "Warnings fail too (exit 1)");
+    add_limit_option(csub, check.limits);
 
     std::vector<std::string> reports;
     std::string merged_path;

@@ -73,11 +73,12 @@ RenderOutcome run_render(const RenderJob& job) {
             {"give a file prefix instead: `-o out/preview` writes out/preview-1.png, out/preview-2.png …"}});
         return finish(ExitCode::bad_input);
     }
-    auto inputs = load_job_inputs(job.content_path, job.layout_path, job.data_path, job.vars, out.diagnostics);
+    auto inputs = load_job_inputs(job.content_path, job.layout_path, job.data_path, job.vars, job.limits,
+                                  out.diagnostics);
     if (!inputs) {
         return finish(ExitCode::bad_input);
     }
-    auto worker = Worker::create();
+    auto worker = Worker::create(job.limits);
     append(out.diagnostics, std::move(worker.diagnostics));
     if (!worker.value) {
         return finish(ExitCode::bad_input);

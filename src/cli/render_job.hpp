@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
+#include "core/limits.hpp"
 #include "pipeline/exit_code.hpp"
 #include "pipeline/render_record.hpp"
 
@@ -20,6 +21,7 @@ struct RenderJob {
     Engine engine = Engine::handout;
     double dpi = 96;
     std::string output;  ///< file, or prefix for PNG pages; "-" = standard output (PDF and dump; PNG refuses it)
+    Limits limits;       ///< --limit NAME=VALUE
 };
 
 struct RenderOutcome {

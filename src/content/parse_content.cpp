@@ -72,10 +72,10 @@ bool check_text(const SourcePtr& file, Diagnostics& diags) {
     return count == 0;
 }
 
-/// YAML flow collections (`[`, `{`) nested deeper than max_content_depth, outside quotes and
+/// YAML flow collections (`[`, `{`) nested deeper than `max_depth`, outside quotes and
 /// comments: the offset in `yaml` of the first one past the limit. yaml-cpp parses them by
 /// recursion; front matter needs one level (`keywords: [a, b]`).
-std::optional<std::size_t> yaml_too_deep(std::string_view yaml) {
+std::optional<std::size_t> yaml_too_deep(std::string_view yaml, std::size_t max_depth) {
     std::size_t depth = 0;
     char quote = 0;
     for (std::size_t i = 0; i < yaml.size(); ++i) {
@@ -94,7 +94,7 @@ std::optional<std::size_t> yaml_too_deep(std::string_view yaml) {
             std::size_t e = yaml.find('\n', i);
             i = e == std::string_view::npos ? yaml.size() : e;
         } else if (c == '[' || c == '{') {
-            if (++depth > max_content_depth) {
+            if (++depth > max_depth) {
                 return i;
             }
         } else if ((c == ']' || c == '}') && depth > 0) {
@@ -107,7 +107,7 @@ std::optional<std::size_t> yaml_too_deep(std::string_view yaml) {
 // ---- front matter ------------------------------------------------------------------------
 
 /// Parses the YAML header into doc.meta; returns the byte offset where the body starts.
-std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& diags) {
+std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& diags, std::size_t max_depth) {
     const std::string& text = file->text;
     std::size_t start = 0;
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
@@ -140,16 +140,20 @@ std::size_t parse_front_matter(const SourcePtr& file, Meta& meta, Diagnostics& d
         return text.size();
     }
     std::string yaml = text.substr(yaml_begin, yaml_end - yaml_begin);
+    // The header starts a line of the file, so its line n is the file's line first_line + n: one
+    // index for the file rather than a scan of the header per position (one per unknown key).
+    const std::size_t first_line = file->line_col(yaml_begin).line;
     auto at = [&](const YAML::Mark& m) {
         if (m.line < 0) {
             return yaml_begin;
         }
-        return yaml_begin + offset_of(yaml, static_cast<std::size_t>(m.line) + 1,
-                                      static_cast<std::size_t>(m.column) + 1);
+        return std::min(yaml_end, file->offset_of(first_line + static_cast<std::size_t>(m.line),
+                                                  static_cast<std::size_t>(m.column) + 1));
     };
-    if (auto deep = yaml_too_deep(yaml)) {
+    if (auto deep = yaml_too_deep(yaml, max_depth)) {
         diags.push_back(error_at(file, yaml_begin + *deep,
-                                 "front matter lists are nested deeper than " + std::to_string(max_content_depth) + " levels",
+                                 "front matter lists are nested deeper than " + std::to_string(max_depth) +
+                                     " levels (--limit nesting)",
                                  {"front matter holds `key: value` lines and one list, e.g. `keywords: [ketamine, pain]`"}));
         return pos;
     }
@@ -428,9 +432,11 @@ std::string take_heading_id(Spans& spans, const SourcePtr& file, Diagnostics& di
 // ---- md4c tree builder --------------------------------------------------------------------
 
 struct Builder {
-    Builder(SourcePtr f, Diagnostics& d) : file(std::move(f)), diags(d) {}
+    Builder(SourcePtr f, Diagnostics& d, std::size_t depth_limit)
+        : file(std::move(f)), diags(d), max_depth(depth_limit) {}
     SourcePtr file;
     Diagnostics& diags;
+    std::size_t max_depth;          ///< how deep blocks may nest (--limit nesting)
     const char* region = nullptr;   ///< start of the text md4c parses
     std::size_t region_size = 0;
     std::size_t region_offset = 0;  ///< where that text starts in the file
@@ -449,7 +455,7 @@ struct Builder {
     /// Nesting: `:::` blocks open around this region, and md4c's quotes and lists open now.
     std::size_t div_depth = 0;
     std::size_t container_depth = 0;
-    /// Quotes and lists past max_content_depth: entered but not built (their contents neither).
+    /// Quotes and lists past max_depth: entered but not built (their contents neither).
     std::size_t skipped = 0;
     bool aborted = false;             ///< the depth error is reported; md4c was stopped
 
@@ -542,15 +548,15 @@ std::size_t deep_position(const Builder& b, std::size_t anchor, std::size_t dept
         auto m = markers(line);
         // The line's markers open levels depth - m.size() + 1 … depth; the first past the limit:
         const std::size_t first_level = depth + 1 - std::min(depth, m.size());
-        if (!m.empty() && max_content_depth + 1 >= first_level && max_content_depth + 1 - first_level < m.size()) {
-            return m[max_content_depth + 1 - first_level];
+        if (!m.empty() && b.max_depth + 1 >= first_level && b.max_depth + 1 - first_level < m.size()) {
+            return m[b.max_depth + 1 - first_level];
         }
         return m.empty() ? anchor : m.front();
     }
     // No text inside: the first line with more markers than levels left.
     for (std::size_t line = b.region_offset; line < region_end;) {
         auto m = markers(line);
-        const std::size_t room = max_content_depth - std::min(max_content_depth, b.div_depth);
+        const std::size_t room = b.max_depth - std::min(b.max_depth, b.div_depth);
         if (m.size() > room) {
             return m[room];
         }
@@ -562,7 +568,8 @@ std::size_t deep_position(const Builder& b, std::size_t anchor, std::size_t dept
 
 void report_too_deep(Builder& b, std::size_t at) {
     b.diags.push_back(error_at(b.file, at,
-                               "blocks are nested deeper than " + std::to_string(max_content_depth) + " levels",
+                               "blocks are nested deeper than " + std::to_string(b.max_depth) +
+                                   " levels (--limit nesting)",
                                {"`>` quotes, list levels and `:::` blocks count together; a handout needs a few at most",
                                 "flatten the structure: end some of them before opening the next"}));
     b.aborted = true;
@@ -573,7 +580,7 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
     if (b.aborted) {
         return 1;  // md4c may still close what was open: nothing more is built or reported
     }
-    if (b.skipped > 0 || (is_container(type) && b.depth() + 1 > max_content_depth)) {
+    if (b.skipped > 0 || (is_container(type) && b.depth() + 1 > b.max_depth)) {
         // Past the limit: count the levels so their ends match, build nothing; the first text
         // inside (or the end of the too-deep part) reports the error and stops md4c.
         if (is_container(type)) {
@@ -953,7 +960,7 @@ DivOpen parse_div_attrs(std::string_view rest) {
 
 }  // namespace
 
-Result<Document> parse_content(SourcePtr file) {
+Result<Document> parse_content(SourcePtr file, std::size_t max_depth) {
     Result<Document> result;
     Document doc;
     doc.source = file;
@@ -961,9 +968,9 @@ Result<Document> parse_content(SourcePtr file) {
     if (!check_text(file, diags)) {
         return result;  // no value: what follows would read the bad bytes as text
     }
-    std::size_t body = parse_front_matter(file, doc.meta, diags);
+    std::size_t body = parse_front_matter(file, doc.meta, diags, max_depth);
 
-    Builder b{file, diags};
+    Builder b{file, diags, max_depth};
     b.blocks.push_back(&doc.blocks);
     struct OpenDiv {
         std::size_t offset;
@@ -1009,7 +1016,7 @@ Result<Document> parse_content(SourcePtr file) {
                     b.blocks.pop_back();
                     b.div_depth = open_divs.size();
                 }
-            } else if (open_divs.size() + 1 > max_content_depth) {
+            } else if (open_divs.size() + 1 > max_depth) {
                 report_too_deep(b, pos);
                 break;
             } else {

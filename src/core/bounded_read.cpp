@@ -1,6 +1,8 @@
 // core: bounded reads of input files (see bounded_read.hpp).
 #include "core/bounded_read.hpp"
 
+#include "core/limits.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,8 +40,24 @@ std::string kind_of(mode_t mode) {
     return "not a regular file";
 }
 
-std::string megabytes(std::uintmax_t bytes) {
-    return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB";
+/// "8 MB", or "512 KB", or "1000 bytes": the limit as it was most likely written.
+std::string amount(std::uintmax_t bytes) {
+    if (bytes % (1u << 20) == 0) {
+        return std::to_string(bytes >> 20) + " MB";
+    }
+    if (bytes % (1u << 10) == 0) {
+        return std::to_string(bytes >> 10) + " KB";
+    }
+    return std::to_string(bytes) + " bytes";
+}
+
+/// "split it, or shrink it; or raise the limit: --limit text-size=16M".
+std::string over_limit_hint(const ReadRule& rule, const char* fix) {
+    std::string hint = fix;
+    if (!rule.limit_name.empty()) {
+        hint += "; or raise the limit: " + limit_hint(rule.limit_name);
+    }
+    return hint;
 }
 
 }  // namespace
@@ -73,8 +91,8 @@ ReadOutcome read_whole_file(const std::string& path, const ReadRule& rule) {
         return out;
     }
     if (regular && static_cast<std::uintmax_t>(st.st_size) > rule.max_bytes) {
-        out.problem = "is larger than the limit of " + megabytes(rule.max_bytes);
-        out.hint = "split it, or shrink it (pictures: save at print size)";
+        out.problem = "is larger than the limit of " + amount(rule.max_bytes);
+        out.hint = over_limit_hint(rule, "split it, or shrink it (pictures: save at print size)");
         return out;
     }
     if (!regular) {
@@ -97,8 +115,8 @@ ReadOutcome read_whole_file(const std::string& path, const ReadRule& rule) {
             break;
         }
         if (bytes.size() + static_cast<std::size_t>(n) > rule.max_bytes) {  // grew, or a pipe
-            out.problem = "is larger than the limit of " + megabytes(rule.max_bytes);
-            out.hint = "split it, or shrink it";
+            out.problem = "is larger than the limit of " + amount(rule.max_bytes);
+            out.hint = over_limit_hint(rule, "split it, or shrink it");
             return out;
         }
         bytes.append(buf, static_cast<std::size_t>(n));

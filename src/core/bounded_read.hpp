@@ -5,17 +5,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace handout {
 
 struct ReadRule {
     std::uintmax_t max_bytes = 0;  ///< a larger file is refused before it is read
     bool regular_only = true;      ///< refuse FIFOs, devices, sockets and folders
+    std::string_view limit_name;   ///< the `--limit` that sets max_bytes, for the hint ("text-size")
 };
-
-/// Limits for the files a content file or a record may name (README, "Reliability").
-inline constexpr std::uintmax_t max_text_bytes = 8u << 20;      ///< content, layout and kind files
-inline constexpr std::uintmax_t max_picture_bytes = 32u << 20;  ///< pictures and logos
 
 struct ReadOutcome {
     std::optional<std::string> bytes;  ///< the file, when it could be read

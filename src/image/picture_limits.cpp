@@ -13,7 +13,8 @@ std::string picture_size_problem(std::uint64_t width, std::uint64_t height, cons
         return "is " + size + "; a picture may be at most " + std::to_string(limits.max_side) + " pixels wide or high";
     }
     if (width * height > limits.max_pixels) {
-        return "is " + size + " (" + mp(width * height) + "); a picture may have at most " + mp(limits.max_pixels);
+        return "is " + size + " (" + mp(width * height) + "); a picture may have at most " + mp(limits.max_pixels) +
+               " (--limit picture-pixels)";
     }
     return {};
 }

@@ -1,15 +1,18 @@
 // image: the limits a picture is held to before it is decoded (README, "Reliability").
 #pragma once
 
+#include "core/limits.hpp"
+
 #include <cstdint>
 #include <string>
 
 namespace handout {
 
-/// The most pixels a picture may have: 40 megapixels (a 1.5 MB PNG of 20000 × 20000 would take
+/// The most pixels a picture may have by default (Limits::picture_pixels, `--limit
+/// picture-pixels`): 40 megapixels (a 1.5 MB PNG of 20000 × 20000 would take
 /// 1.6 GB as pixels, and several times that on its way into a PDF). An A4 page at 300 dpi is
 /// 8.7 megapixels.
-inline constexpr std::uint64_t max_picture_pixels = 40'000'000;
+inline constexpr std::uint64_t max_picture_pixels = Limits{}.picture_pixels;
 
 /// The widest or highest a picture may be, in pixels: Cairo's largest image surface.
 inline constexpr std::uint32_t max_picture_side = 32767;

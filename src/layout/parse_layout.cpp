@@ -16,9 +16,9 @@ namespace handout {
 namespace {
 
 /// A cheap scan for what would make toml++ recurse deeply: a dotted key or header with more than
-/// max_layout_key_parts parts, or brackets and braces nested deeper than max_layout_nesting.
+/// `max_depth` parts, or brackets and braces nested deeper than `max_depth`.
 /// Strings and comments are skipped; anything else toml++ judges.
-std::optional<Diagnostic> too_deep_for_toml(const SourcePtr& file) {
+std::optional<Diagnostic> too_deep_for_toml(const SourcePtr& file, std::size_t max_depth) {
     const std::string& t = file->text;
     std::size_t depth = 0;
     std::size_t parts = 1;
@@ -52,9 +52,9 @@ std::optional<Diagnostic> too_deep_for_toml(const SourcePtr& file) {
             continue;
         }
         if (c == '.') {
-            if (++parts > max_layout_key_parts) {
+            if (++parts > max_depth) {
                 return error_at(file, i, "a dotted key or table header has more than " +
-                                             std::to_string(max_layout_key_parts) + " parts",
+                                             std::to_string(max_depth) + " parts (--limit nesting)",
                                 {"a layout's keys have a few parts, e.g. `[callout.caveat]` or `fonts.lang.ja`"});
             }
             continue;
@@ -63,9 +63,9 @@ std::optional<Diagnostic> too_deep_for_toml(const SourcePtr& file) {
             parts = 1;
         }
         if (c == '[' || c == '{') {
-            if (++depth > max_layout_nesting) {
+            if (++depth > max_depth) {
                 return error_at(file, i, "arrays and tables are nested deeper than " +
-                                             std::to_string(max_layout_nesting) + " levels",
+                                             std::to_string(max_depth) + " levels (--limit nesting)",
                                 {"a layout needs two levels at most, e.g. `fallback = [\"Noto Sans\"]`"});
             }
         } else if ((c == ']' || c == '}') && depth > 0) {
@@ -85,7 +85,7 @@ public:
         if (r.begin.line == 0) {
             return 0;
         }
-        return offset_of(m_file->text, r.begin.line, r.begin.column);
+        return m_file->offset_of(r.begin.line, r.begin.column);  // the file's line index: no rescan per key
     }
 
     void error(const toml::node& n, std::string msg, std::vector<std::string> hints = {}) {
@@ -416,12 +416,12 @@ std::size_t Layout::offset_of_key(const std::string& key) const {
     return 0;
 }
 
-Result<Layout> parse_layout(SourcePtr file) {
+Result<Layout> parse_layout(SourcePtr file, std::size_t max_depth) {
     Result<Layout> result;
     Layout l;
     l.source = file;
     l.name = std::filesystem::path(file->path).stem().string();
-    if (auto deep = too_deep_for_toml(file)) {
+    if (auto deep = too_deep_for_toml(file, max_depth)) {
         result.diagnostics.push_back(std::move(*deep));
         return result;
     }
@@ -429,7 +429,7 @@ Result<Layout> parse_layout(SourcePtr file) {
     try {
         root = toml::parse(file->text, file->path);
     } catch (const toml::parse_error& e) {
-        std::size_t off = offset_of(file->text, e.source().begin.line, e.source().begin.column);
+        std::size_t off = file->offset_of(e.source().begin.line, e.source().begin.column);
         result.diagnostics.push_back(error_at(file, off, "not valid TOML: " + visible_text(e.description()),
                                               {"check quotes, `=` and brackets on this line"}));
         return result;

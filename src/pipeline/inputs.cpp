@@ -46,8 +46,19 @@ Result<SourcePtr> read_source(const std::string& path, const std::string& what, 
 
 namespace {
 
-constexpr ReadRule text_rule{max_text_bytes, true};
-constexpr ReadRule picture_rule{max_picture_bytes, true};
+ReadRule text_rule(const Limits& limits) {
+    return ReadRule{limits.text_bytes, true, "text-size"};
+}
+
+ReadRule picture_rule(const Limits& limits) {
+    return ReadRule{limits.picture_bytes, true, "picture-size"};
+}
+
+PictureLimits picture_limits(const Limits& limits) {
+    PictureLimits p;
+    p.max_pixels = limits.picture_pixels;
+    return p;
+}
 
 void append(Diagnostics& to, Diagnostics from) {
     for (auto& d : from) {
@@ -57,14 +68,14 @@ void append(Diagnostics& to, Diagnostics from) {
 
 }  // namespace
 
-Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path) {
+Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path, const Limits& limits) {
     Result<std::shared_ptr<const ContentInput>> r;
-    auto src = read_source(path, "content file", text_rule);
+    auto src = read_source(path, "content file", text_rule(limits));
     append(r.diagnostics, std::move(src.diagnostics));
     if (!src.value) {
         return r;
     }
-    auto doc = parse_content(*src.value);
+    auto doc = parse_content(*src.value, limits.nesting);
     append(r.diagnostics, std::move(doc.diagnostics));
     if (!doc.value || has_errors(r.diagnostics)) {
         return r;
@@ -79,13 +90,13 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
                 if (in->image_by_src.count(im->src) != 0) {
                     continue;
                 }
-                ReadOutcome got = read_whole_file((dir / im->src).string(), picture_rule);
+                ReadOutcome got = read_whole_file((dir / im->src).string(), picture_rule(limits));
                 if (!got.bytes) {
                     r.diagnostics.push_back(error_at(in->doc.source, im->offset, got.message("image", im->src),
                                                      {got.hint, "image paths are relative to the content file"}));
                     continue;
                 }
-                auto img = decode_image(im->src, std::move(*got.bytes), &svgs);
+                auto img = decode_image(im->src, std::move(*got.bytes), &svgs, picture_limits(limits));
                 if (!img.value) {
                     for (auto& d : img.diagnostics) {
                         d.file = in->doc.source;
@@ -117,7 +128,14 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
         if (rel_ec || shown.empty() || shown.string().rfind("..", 0) == 0) {
             shown = file;
         }
-        auto ksrc = read_source(shown.string(), std::string(key) + " file", text_rule);
+        auto ksrc = read_source(shown.string(), std::string(key) + " file", text_rule(limits));
+        if (std::error_code exists_ec; !ksrc.value && fs::exists(file, exists_ec)) {
+            // There, but not readable (too big, not a regular file): say why, at the content's key.
+            for (auto& d : ksrc.diagnostics) {
+                r.diagnostics.push_back(error_at(in->doc.source, at, d.message, d.hints));
+            }
+            return nullptr;
+        }
         if (!ksrc.value) {
             std::vector<std::string> names;
             std::error_code ec;
@@ -148,14 +166,14 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
     return r;
 }
 
-Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) {
+Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path, const Limits& limits) {
     Result<std::shared_ptr<const LayoutInput>> r;
-    auto src = read_source(path, "layout file", text_rule);
+    auto src = read_source(path, "layout file", text_rule(limits));
     append(r.diagnostics, std::move(src.diagnostics));
     if (!src.value) {
         return r;
     }
-    auto layout = parse_layout(*src.value);
+    auto layout = parse_layout(*src.value, limits.nesting);
     append(r.diagnostics, std::move(layout.diagnostics));
     if (!layout.value || has_errors(r.diagnostics)) {
         return r;
@@ -163,9 +181,10 @@ Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path) 
     auto in = std::make_shared<LayoutInput>();
     in->layout = std::move(*layout.value);
     if (!in->layout.logo_path.empty()) {
-        ReadOutcome got = read_whole_file(in->layout.logo_path, picture_rule);
+        ReadOutcome got = read_whole_file(in->layout.logo_path, picture_rule(limits));
         DiskSvgStore svgs;
-        auto img = got.bytes ? decode_image(in->layout.logo_path, std::move(*got.bytes), &svgs) : Result<ImageData>{};
+        auto img = got.bytes ? decode_image(in->layout.logo_path, std::move(*got.bytes), &svgs, picture_limits(limits))
+                             : Result<ImageData>{};
         if (!img.value) {
             std::size_t off = (*src.value)->text.find("path");
             std::vector<std::string> hints{"the logo path is relative to the layout file; use a PNG or SVG"};

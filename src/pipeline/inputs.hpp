@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/bounded_read.hpp"
+#include "core/limits.hpp"
 
 #include "check/kind.hpp"
 #include "content/document.hpp"
@@ -32,7 +33,7 @@ std::string kinds_dir();
 /// over `rule`'s size is an error that names it and never quotes it. The default rule (manifests,
 /// data files, reports) takes any size and a pipe, e.g. `<(…)`.
 Result<SourcePtr> read_source(const std::string& path, const std::string& what,
-                              const ReadRule& rule = ReadRule{UINTMAX_MAX, false});
+                              const ReadRule& rule = ReadRule{UINTMAX_MAX, false, {}});
 
 struct ContentInput {
     Document doc;                                  ///< parsed, variables unresolved
@@ -47,10 +48,12 @@ struct LayoutInput {
     std::optional<ImageData> logo;
 };
 
-Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path);
+/// The content file, its pictures and its kind's rules, read and parsed under `limits`.
+Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path, const Limits& limits = {});
 
 /// The Debian-packaged fonts `fonts_dir`/debian.toml lists (none when there is no such file).
 Result<std::vector<PackagedFont>> load_packaged_fonts(const std::string& fonts_dir);
-Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path);
+/// The layout file and its logo, read and parsed under `limits`.
+Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path, const Limits& limits = {});
 
 }  // namespace handout

@@ -31,7 +31,7 @@ Worker::~Worker() {
     }
 }
 
-Result<std::unique_ptr<Worker>> Worker::create() {
+Result<std::unique_ptr<Worker>> Worker::create(const Limits& limits) {
     Result<std::unique_ptr<Worker>> r;
     const std::string fonts_dir = env_or("HANDOUT_FONTS", (std::filesystem::path(data_dir()) / "fonts").string());
     auto packaged = load_packaged_fonts(fonts_dir);
@@ -44,7 +44,8 @@ Result<std::unique_ptr<Worker>> Worker::create() {
     if (!fonts.value) {
         return r;
     }
-    auto worker = std::unique_ptr<Worker>(new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen")));
+    auto worker = std::unique_ptr<Worker>(
+        new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen"), limits));
     if (std::string dir = cache_dir(); !dir.empty()) {
         worker->m_hyphen_cache = (std::filesystem::path(dir) / "hyphenation.txt").string();
         std::ifstream f(worker->m_hyphen_cache, std::ios::binary);
@@ -109,7 +110,7 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
             r.diagnostics.push_back(d);
         }
     }
-    auto resolved = resolve(content.doc, vars);
+    auto resolved = resolve(content.doc, vars, m_limits.value_bytes);
     for (auto& d : resolved.diagnostics) {
         r.diagnostics.push_back(std::move(d));
     }
@@ -150,6 +151,14 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
     turn.unlock();
     for (auto& d : pages.diagnostics) {
         r.diagnostics.push_back(std::move(d));
+    }
+    if (pages.value && pages.value->pages.size() > m_limits.pages) {
+        r.diagnostics.push_back(error_at(content.doc.source, 0,
+                                         "the document runs to " + std::to_string(pages.value->pages.size()) +
+                                             " pages, over the limit of " + std::to_string(m_limits.pages) +
+                                             " (--limit pages)",
+                                         {"shorten the content, or raise the limit: " + limit_hint("pages")}));
+        return r;
     }
     r.value = std::move(pages.value);
     return r;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/diagnostic.hpp"
+#include "core/limits.hpp"
 #include "pages/pages.hpp"
 #include "check/check.hpp"
 #include "deliver/cache.hpp"
@@ -21,8 +22,9 @@ namespace handout {
 /// Everything a thread needs to lay documents out. Not shared between threads.
 class Worker {
 public:
-    /// Font folder from HANDOUT_FONTS or the data dir; dictionaries from HANDOUT_HYPHEN_DIR or /usr/share/hyphen.
-    static Result<std::unique_ptr<Worker>> create();
+    /// Font folder from HANDOUT_FONTS or the data dir; dictionaries from HANDOUT_HYPHEN_DIR or
+    /// /usr/share/hyphen. Records are held to `limits` (value size, pages).
+    static Result<std::unique_ptr<Worker>> create(const Limits& limits = {});
     /// Saves the hyphenation cache when it learnt new words.
     ~Worker();
     Worker(const Worker&) = delete;
@@ -33,7 +35,8 @@ public:
     const Diagnostics& check_families(const LayoutInput& layout);
 
     /// Resolves `vars` into the content, checks it (its kind's and topic's rules, the layout's,
-    /// the glyphs of the values) and typesets it. Any check error stops it: no pages.
+    /// the glyphs of the values) and typesets it. Any check error stops it: no pages; so does a
+    /// value or a page count over the limits.
     Result<Pages> typeset_record(const ContentInput& content, const LayoutInput& layout, const Vars& vars);
 
     /// Every check on the content as written and the layout (cached per pair): what does not
@@ -48,8 +51,9 @@ public:
     PdfCache& pdf() { return m_pdf; }
 
 private:
-    Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir)
-        : m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)), m_pdf(&m_svgs) {}
+    Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir, const Limits& limits)
+        : m_limits(limits), m_fonts(std::move(fonts)), m_hyphenator(std::move(hyphen_dir)), m_pdf(&m_svgs) {}
+    Limits m_limits;
     std::string m_hyphen_cache;  ///< file of the hyphenation cache, empty when there is no cache folder
     std::map<std::pair<const void*, const void*>, CheckResult> m_template_checks;  ///< per (content, layout) pair
     std::map<const LayoutInput*, Diagnostics> m_family_checks;  ///< per layout: families it names that are missing

@@ -94,17 +94,20 @@ Diagnostic missing(const SourcePtr& file, std::size_t offset, const std::string&
 /// Each variable's value checked once per record: a fault is reported at its first use.
 class ValueCheck {
 public:
-    ValueCheck(const SourcePtr& file, Diagnostics& diags) : m_file(file), m_diags(diags) {}
+    ValueCheck(const SourcePtr& file, Diagnostics& diags, std::size_t max_bytes)
+        : m_file(file), m_diags(diags), m_max_bytes(max_bytes) {}
 
     /// Whether the value may be used; reports it (once per name) when not.
     bool usable(const std::string& name, std::string_view value, std::size_t offset) {
-        auto fault = value_fault(name, value);
+        auto fault = value_fault(name, value, m_max_bytes);
         if (!fault) {
             return true;
         }
         if (m_reported.insert(name).second) {
             std::vector<std::string> hints;
-            if (valid_utf8(value)) {
+            if (value.size() > m_max_bytes) {
+                hints.push_back("shorten the value in the record, or raise the limit: " + limit_hint("value-size"));
+            } else if (valid_utf8(value)) {
                 hints.push_back("fix the value in the record: values may hold tab, line feed and carriage return, "
                                 "and no other control character");
             } else {
@@ -118,6 +121,7 @@ public:
 private:
     const SourcePtr& m_file;
     Diagnostics& m_diags;
+    std::size_t m_max_bytes;
     std::set<std::string> m_reported;
 };
 
@@ -209,17 +213,21 @@ Result<Vars> vars_from_json(SourcePtr file) {
     return r;
 }
 
-Result<Document> resolve(const Document& doc, const Vars& vars) {
+Result<Document> resolve(const Document& doc, const Vars& vars, std::size_t max_value_bytes) {
     Result<Document> r;
     Document out = doc;
-    ValueCheck check(doc.source, r.diagnostics);
+    ValueCheck check(doc.source, r.diagnostics, max_value_bytes);
     for_each_spans(out.blocks,
                    [&](Spans& spans, bool) { spans = resolve_spans(spans, vars, doc.source, r.diagnostics, check); });
     r.value = std::move(out);
     return r;
 }
 
-std::optional<std::string> value_fault(const std::string& name, std::string_view value) {
+std::optional<std::string> value_fault(const std::string& name, std::string_view value, std::size_t max_bytes) {
+    if (value.size() > max_bytes) {
+        return "the value of `" + name + "` is " + std::to_string(value.size()) + " bytes, over the limit of " +
+               std::to_string(max_bytes) + " (--limit value-size)";
+    }
     TextProblem p = next_text_problem(value);
     switch (p.fault) {
         case TextFault::none: return std::nullopt;

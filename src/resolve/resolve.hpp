@@ -3,6 +3,7 @@
 
 #include "content/document.hpp"
 #include "core/diagnostic.hpp"
+#include "core/limits.hpp"
 
 #include <functional>
 #include <map>
@@ -29,12 +30,14 @@ std::optional<std::size_t> flatten_json(std::string_view text, Vars& out, std::s
 /// A value that is not valid UTF-8 or holds NUL or a control character other than tab, LF and CR
 /// is an error at the variable, naming it and never its value. A value with bidirectional
 /// controls or right-to-left letters is set as an isolate (isolate_bidi), so it cannot reorder
-/// the text around it.
-Result<Document> resolve(const Document& doc, const Vars& vars);
+/// the text around it. A value longer than `max_value_bytes` is an error the same way.
+Result<Document> resolve(const Document& doc, const Vars& vars, std::size_t max_value_bytes = Limits{}.value_bytes);
 
-/// Why `value` cannot be used as the variable `name` (invalid UTF-8, NUL, a control character),
-/// as a message naming the variable and never the value; nullopt when it can.
-std::optional<std::string> value_fault(const std::string& name, std::string_view value);
+/// Why `value` cannot be used as the variable `name` (longer than `max_bytes`, invalid UTF-8,
+/// NUL, a control character), as a message naming the variable and never the value; nullopt
+/// when it can.
+std::optional<std::string> value_fault(const std::string& name, std::string_view value,
+                                       std::size_t max_bytes = Limits{}.value_bytes);
 
 /// `value` as a bidirectional isolate when it needs one (it holds a bidi control or a
 /// right-to-left letter), else unchanged: each line of it wrapped in U+2068 FIRST STRONG
