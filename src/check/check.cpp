@@ -441,7 +441,7 @@ private:
             for (const auto& [sec, h] : all) {
                 bool mine = section == -2 || sec == section;
                 if (mine && hints.size() < 4) {
-                    LineCol lc = line_col(m_file->text, h.offset);
+                    const LineCol lc = m_file->line_col(h.offset);
                     hints.push_back("hard sentence at line " + std::to_string(lc.line) + ": \"" + h.text.substr(0, 90) +
                                     (h.text.size() > 90 ? "…" : "") + "\"");
                 }

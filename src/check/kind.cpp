@@ -10,11 +10,12 @@ Result<Kind> parse_kind(SourcePtr file, std::string name) {
     k.source = file;
     k.name = std::move(name);
     toml::table root;
-    auto at = [&](const toml::node& n) { return offset_of(file->text, n.source().begin.line, n.source().begin.column); };
+    // A node's, key's or parse error's position, through the file's line index (built once).
+    auto at = [&](const auto& n) { return file->offset_of(n.source().begin.line, n.source().begin.column); };
     try {
         root = toml::parse(file->text, file->path);
     } catch (const toml::parse_error& e) {
-        r.diagnostics.push_back(error_at(file, offset_of(file->text, e.source().begin.line, e.source().begin.column),
+        r.diagnostics.push_back(error_at(file, at(e),
                                          "not valid TOML: " + std::string(e.description())));
         return r;
     }
@@ -58,7 +59,7 @@ Result<Kind> parse_kind(SourcePtr file, std::string name) {
                                                         : nullptr;
                 if (target == nullptr || !v) {
                     std::string near = nearest(n, {"warn_grade", "max_grade", "min_ease_warn", "min_ease"});
-                    r.diagnostics.push_back(error_at(file, offset_of(file->text, rk.source().begin.line, rk.source().begin.column),
+                    r.diagnostics.push_back(error_at(file, at(rk),
                                                      target == nullptr ? "unknown key `" + n + "` in [readability]"
                                                                        : "`" + n + "` must be a number",
                                                      near.empty() || target != nullptr ? std::vector<std::string>{}
@@ -90,7 +91,7 @@ Result<Kind> parse_kind(SourcePtr file, std::string name) {
             }
         } else {
             std::string near = nearest(kname, keys);
-            r.diagnostics.push_back(error_at(file, offset_of(file->text, key.source().begin.line, key.source().begin.column),
+            r.diagnostics.push_back(error_at(file, at(key),
                                              "unknown key `" + kname + "`",
                                              near.empty() ? std::vector<std::string>{} : std::vector<std::string>{"did you mean `" + near + "`?"}));
         }
