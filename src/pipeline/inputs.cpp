@@ -181,20 +181,30 @@ Result<std::shared_ptr<const LayoutInput>> load_layout(const std::string& path, 
     auto in = std::make_shared<LayoutInput>();
     in->layout = std::move(*layout.value);
     if (!in->layout.logo_path.empty()) {
+        // Any failure is placed at the `path` key of [logo] and says why (what the read or the
+        // decoder found: missing, not a regular file, too large, damaged, too many pixels), with
+        // its fix; the picture's bytes are never quoted.
+        const SourcePtr& layout_file = *src.value;
+        const std::size_t at = in->layout.offset_of_key("logo.path");
+        const std::string where = "the logo path is relative to the layout file; a logo is a PNG, JPEG or SVG";
         ReadOutcome got = read_whole_file(in->layout.logo_path, picture_rule(limits));
+        if (!got.bytes) {
+            r.diagnostics.push_back(error_at(layout_file, at, got.message("logo", in->layout.logo_path), {got.hint, where}));
+            return r;
+        }
         DiskSvgStore svgs;
-        auto img = got.bytes ? decode_image(in->layout.logo_path, std::move(*got.bytes), &svgs, picture_limits(limits))
-                             : Result<ImageData>{};
+        auto img = decode_image(in->layout.logo_path, std::move(*got.bytes), &svgs, picture_limits(limits));
         if (!img.value) {
-            std::size_t off = (*src.value)->text.find("path");
-            std::vector<std::string> hints{"the logo path is relative to the layout file; use a PNG or SVG"};
-            if (!got.bytes) {
-                hints.insert(hints.begin(), got.hint);
+            if (img.diagnostics.empty()) {  // decode_image always says why; never fail silently
+                img.diagnostics.push_back(error_at(nullptr, 0, "`" + in->layout.logo_path + "` cannot be read as a picture"));
             }
-            r.diagnostics.push_back(error_at(*src.value, off == std::string::npos ? 0 : off,
-                                             got.bytes ? "cannot use logo `" + in->layout.logo_path + "`"
-                                                       : got.message("logo", in->layout.logo_path),
-                                             hints));
+            for (auto& d : img.diagnostics) {
+                d.file = layout_file;
+                d.offset = at;
+                d.message = "logo " + d.message;
+                d.hints.push_back(where);
+            }
+            append(r.diagnostics, std::move(img.diagnostics));
             return r;
         }
         in->logo = std::move(*img.value);
