@@ -443,6 +443,8 @@ struct Builder {
     std::vector<Blocks*> blocks;    ///< innermost container last
     std::vector<List*> lists;
     Table* table = nullptr;
+    bool table_placed = false;      ///< `table->offset` is its header row's, from text in it
+    std::size_t text_end = std::string::npos;  ///< just after the last text md4c gave in this region
     Spans* spans = nullptr;         ///< where inline text goes now
     bool* spans_owner_code = nullptr;
     std::size_t block_offset = 0;
@@ -503,6 +505,73 @@ std::string attribute_text(const MD_ATTRIBUTE& a) {
 
 bool is_container(MD_BLOCKTYPE type) {
     return type == MD_BLOCK_QUOTE || type == MD_BLOCK_UL || type == MD_BLOCK_OL;
+}
+
+/// The first byte of the line holding `at` (no earlier than `floor`, a line start).
+std::size_t line_begin(const std::string& text, std::size_t at, std::size_t floor) {
+    while (at > floor && text[at - 1] != '\n') {
+        --at;
+    }
+    return at;
+}
+
+/// Where a block's own text starts on the line beginning at `line`: past indentation, quote
+/// markers (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)` followed by a space).
+std::size_t after_markers(const std::string& text, std::size_t line, std::size_t end) {
+    std::size_t i = line;
+    for (;;) {
+        while (i < end && (text[i] == ' ' || text[i] == '\t' || text[i] == '>')) {
+            ++i;
+        }
+        std::size_t j = i;
+        while (j < end && j - i < 9 && text[j] >= '0' && text[j] <= '9') {
+            ++j;
+        }
+        const bool numbered = j > i && j < end && (text[j] == '.' || text[j] == ')');
+        const std::size_t marker_end = numbered ? j + 1 : (i < end && (text[i] == '-' || text[i] == '*' || text[i] == '+')) ? i + 1 : i;
+        if (marker_end == i || marker_end >= end || (text[marker_end] != ' ' && text[marker_end] != '\t')) {
+            return i;
+        }
+        i = marker_end;
+    }
+}
+
+/// Where a table starts before any text in it is seen: the first line after the last text
+/// before it (or the region's start) that holds more than markers and white space. Only a
+/// table with no text at all keeps this; see place_table.
+std::size_t table_start_guess(const Builder& b) {
+    const std::string& text = b.file->text;
+    const std::size_t end = b.region_offset + b.region_size;
+    std::size_t line = b.region_offset;
+    if (b.text_end != std::string::npos) {
+        // From the text's last byte: a soft break's text is the line break itself.
+        const std::size_t nl = text.find('\n', b.text_end == 0 ? 0 : b.text_end - 1);
+        line = nl == std::string::npos || nl + 1 >= end ? line_begin(text, std::min(b.text_end, end), b.region_offset) : nl + 1;
+    }
+    while (line < end) {
+        const std::size_t nl = std::min(text.find('\n', line), end);
+        const std::size_t start = after_markers(text, line, nl);
+        if (start < nl && text[start] != '\r') {
+            return start;
+        }
+        line = nl + 1;
+    }
+    return b.region_offset;
+}
+
+/// A table's position from the first text md4c gives inside it, at `off` in row `row` (0 is
+/// the header): a row is one line, with the delimiter row after the header, so the header row
+/// is `row` (+ 1 past the header) lines up; the table starts where that line's markers end.
+void place_table(Builder& b, std::size_t off) {
+    const std::string& text = b.file->text;
+    std::size_t row = b.table->rows.empty() ? 0 : b.table->rows.size() - 1;
+    std::size_t line = line_begin(text, off, b.region_offset);
+    for (std::size_t up = row == 0 ? 0 : row + 1; up > 0 && line > b.region_offset; --up) {
+        line = line_begin(text, line - 1, b.region_offset);
+    }
+    const std::size_t nl = text.find('\n', line);
+    b.table->offset = after_markers(text, line, nl == std::string::npos ? text.size() : nl);
+    b.table_placed = true;
 }
 
 /// Where the first level past the limit begins, for the depth error: md4c gives blocks no
@@ -642,8 +711,10 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
             break;
         }
         case MD_BLOCK_TABLE: {
-            b.current().push_back(Block{Table{{}, {}, off}});
+            // md4c gives blocks no position: the first text inside places the table (place_table).
+            b.current().push_back(Block{Table{{}, {}, table_start_guess(b)}});
             b.table = &std::get<Table>(b.current().back().v);
+            b.table_placed = false;
             break;
         }
         case MD_BLOCK_THEAD:
@@ -799,6 +870,13 @@ int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
         report_too_deep(b, deep_position(b, off, b.depth() + b.skipped));
         return 1;
     }
+    const bool in_region = text >= b.region && text + size <= b.region + b.region_size;
+    if (in_region) {
+        if (b.table != nullptr && !b.table_placed) {
+            place_table(b, off);
+        }
+        b.text_end = off + size;
+    }
     std::string t;
     Span::Kind kind = Span::Kind::text;
     switch (type) {
@@ -840,6 +918,7 @@ void parse_markdown(Builder& b, std::size_t begin, std::size_t end) {
     b.block_offset = begin;
     b.container_depth = 0;
     b.skipped = 0;
+    b.text_end = std::string::npos;
     MD_PARSER parser{};
     parser.abi_version = 0;
     parser.flags = MD_FLAG_TABLES | MD_FLAG_TASKLISTS | MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEURLAUTOLINKS |
