@@ -828,4 +828,16 @@ std::string png_bytes(int width, int height, double red) {
     return out;
 }
 
+std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report) {
+    std::map<std::size_t, nlohmann::ordered_json> out;
+    for (const auto& r : report["records"]) {
+        out[r["row"].get<std::size_t>()] = r;
+    }
+    return out;
+}
+
+std::string error_of(const nlohmann::ordered_json& record) {
+    return record["error"].is_string() ? record["error"].get<std::string>() : std::string();
+}
+
 }  // namespace test

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -157,6 +158,12 @@ std::string front_matter_title(const std::string& path);
 
 /// A JSON file (a batch report); fails the test when it does not parse.
 nlohmann::ordered_json read_json(const std::string& path);
+
+/// A batch report's records by row number.
+std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report);
+
+/// A report record's error, or "" when it has none.
+std::string error_of(const nlohmann::ordered_json& record);
 
 /// Collapses runs of whitespace (including line breaks) to one space and trims.
 std::string normalize_space(std::string_view s);

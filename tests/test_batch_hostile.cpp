@@ -20,17 +20,8 @@ namespace fs = std::filesystem;
 
 const std::string greeting = std::string(HANDOUT_TEST_DIR) + "/data/batch/greeting.md";
 
-std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report) {
-    std::map<std::size_t, nlohmann::ordered_json> out;
-    for (const auto& r : report["records"]) {
-        out[r["row"].get<std::size_t>()] = r;
-    }
-    return out;
-}
-
-std::string error_of(const nlohmann::ordered_json& record) {
-    return record["error"].is_string() ? record["error"].get<std::string>() : std::string();
-}
+using test::by_row;
+using test::error_of;
 
 }  // namespace
 

@@ -24,17 +24,8 @@ constexpr bool sanitized = true;  // no address-space limit under ASan: it reser
 constexpr bool sanitized = false;
 #endif
 
-std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report) {
-    std::map<std::size_t, nlohmann::ordered_json> out;
-    for (const auto& r : report["records"]) {
-        out[r["row"].get<std::size_t>()] = r;
-    }
-    return out;
-}
-
-std::string error_of(const nlohmann::ordered_json& record) {
-    return record["error"].is_string() ? record["error"].get<std::string>() : std::string();
-}
+using test::by_row;
+using test::error_of;
 
 /// Six records, P1…P6, of the greeting sheet.
 std::string six_records(const test::TempDir& dir) {

@@ -308,6 +308,22 @@ TEST_CASE("a batch leaves the user's own dot-files under --out alone") {
     }
 }
 
+TEST_CASE("the cache folder loses the temporaries of dead processes when a worker starts, and keeps the rest") {
+    test::TempDir dir;
+    const std::string cache = dir / "cache";
+    const std::string stale = ".handout-hyphenation.txt.tmp-" + handout::host_tag() + "-" + std::to_string(dead_pid()) + "-0badcafe";
+    const std::string live = ".handout-svg-1.pdf.tmp-" + handout::host_tag() + "-" + std::to_string(::getpid()) + "-0badcafe";
+    put(cache + "/" + stale, "half a cache");
+    put(cache + "/" + live, "being written");
+    put(cache + "/.notes.tmp-123456", "mine");
+    auto r = test::run_cli_env({"render", greeting, "--var", "patient.name=Ann", "-o", dir / "sheet.pdf"},
+                               {"HANDOUT_CACHE_DIR=" + cache});
+    REQUIRE(test::have(r, dir / "sheet.pdf"));
+    CHECK_FALSE(test::exists(cache + "/" + stale));
+    CHECK(test::read_file(cache + "/" + live) == "being written");  // its writer (this test) is alive
+    CHECK(test::read_file(cache + "/.notes.tmp-123456") == "mine");
+}
+
 // ---- the lock -------------------------------------------------------------------------------
 
 TEST_CASE("one lock per folder and shard: a second taker is told who holds it, and the lock ends with its holder") {

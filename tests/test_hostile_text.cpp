@@ -96,17 +96,8 @@ const Paragraph& first_paragraph(const Document& doc) {
     return none;
 }
 
-std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report) {
-    std::map<std::size_t, nlohmann::ordered_json> out;
-    for (const auto& r : report["records"]) {
-        out[r["row"].get<std::size_t>()] = r;
-    }
-    return out;
-}
-
-std::string error_of(const nlohmann::ordered_json& record) {
-    return record["error"].is_string() ? record["error"].get<std::string>() : std::string();
-}
+using test::by_row;
+using test::error_of;
 
 const std::string fsi = "\u2068", pdi = "\u2069";
 

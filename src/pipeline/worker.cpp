@@ -1,7 +1,7 @@
 #include "pipeline/worker.hpp"
 
 #include "deliver/cache.hpp"
-
+#include "deliver/journal.hpp"
 #include "deliver/write_file.hpp"
 #include "typeset/typeset.hpp"
 
@@ -47,6 +47,8 @@ Result<std::unique_ptr<Worker>> Worker::create(const Limits& limits) {
     auto worker = std::unique_ptr<Worker>(
         new Worker(std::move(*fonts.value), env_or("HANDOUT_HYPHEN_DIR", "/usr/share/hyphen"), limits));
     if (std::string dir = cache_dir(); !dir.empty()) {
+        // A run killed while it wrote the cache left its temporaries: they go once their process has.
+        remove_stale_temporaries(dir);
         worker->m_hyphen_cache = (std::filesystem::path(dir) / "hyphenation.txt").string();
         std::ifstream f(worker->m_hyphen_cache, std::ios::binary);
         if (f) {

@@ -66,6 +66,53 @@ Fitness fitness_of(double ratio, double badness) {
     return badness > 12 ? Fitness::loose : Fitness::decent;
 }
 
+/// `given`, ending in a forced break: as it is when it does, else copied into `storage` with one.
+const std::vector<BreakItem>& ending_in_forced_break(const std::vector<BreakItem>& given, std::vector<BreakItem>& storage) {
+    if (!given.empty() && given.back().forced()) {
+        return given;
+    }
+    storage = given;
+    storage.push_back(BreakItem::forced_break());
+    return storage;
+}
+
+struct MeasuredLine {
+    BrokenLine line;
+    double excess = 0;  ///< pt wider than the measure even fully shrunk (overfull lines)
+};
+
+/// The line from item `start` to a break at `k` in a measure of `width` pt: its ratio, badness
+/// and fitness, as both breakers judge a line.
+MeasuredLine measure_line(const std::vector<BreakItem>& items, const Sums& sums, std::size_t start, std::size_t k, double width) {
+    const BreakItem& at = items[k];
+    const double natural = sums.width[k] - sums.width[start] + (at.kind == BreakItem::Kind::penalty ? at.width : 0);
+    const double stretch = sums.stretch[k] - sums.stretch[start];
+    const double shrink = sums.shrink[k] - sums.shrink[start];
+    const bool fill = sums.fills[k] - sums.fills[start] > 0;
+    MeasuredLine m;
+    BrokenLine& line = m.line;
+    line.end = k;
+    if (natural > width + 1e-9) {
+        line.ratio = shrink > 0 ? (width - natural) / shrink : -no_cost;
+    } else if (fill) {
+        line.ratio = 0;
+    } else if (natural < width - 1e-9) {
+        line.ratio = stretch > 0 ? (width - natural) / stretch : 0;
+    }
+    if (line.ratio < -1) {
+        line.overfull = true;
+        line.ratio = -1;
+        line.badness = inf_bad;
+        line.fitness = Fitness::tight;
+        m.excess = natural - shrink - width;
+    } else {
+        const bool cannot_stretch = natural < width - 1e-9 && !fill && stretch <= 0;
+        line.badness = cannot_stretch ? inf_bad : std::min(100 * std::pow(std::abs(line.ratio), 3.0), inf_bad);
+        line.fitness = cannot_stretch ? Fitness::very_loose : fitness_of(line.ratio, line.badness);
+    }
+    return m;
+}
+
 struct State {
     double cost = no_cost;
     std::size_t from = 0;       ///< node the line starts at
@@ -80,13 +127,7 @@ BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams
         return first_fit_breaks(given, params);
     }
     std::vector<BreakItem> with_end;
-    const std::vector<BreakItem>* list = &given;
-    if (given.empty() || !given.back().forced()) {
-        with_end = given;
-        with_end.push_back(BreakItem::forced_break());
-        list = &with_end;
-    }
-    const std::vector<BreakItem>& items = *list;
+    const std::vector<BreakItem>& items = ending_in_forced_break(given, with_end);
     const Sums sums(items);
     const double width = params.line_width;
 
@@ -120,35 +161,15 @@ BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams
                 if (k < start) {
                     continue;  // a break among the items dropped after the last one
                 }
-                const double natural = sums.width[k] - sums.width[start] + (at.kind == BreakItem::Kind::penalty ? at.width : 0);
-                const double stretch = sums.stretch[k] - sums.stretch[start];
-                const double shrink = sums.shrink[k] - sums.shrink[start];
-                const bool fill = sums.fills[k] - sums.fills[start] > 0;
-
-                BrokenLine line;
-                line.end = k;
+                const MeasuredLine measured = measure_line(items, sums, start, k, width);
+                const BrokenLine& line = measured.line;
                 double demerits = 0;
-                if (natural > width + 1e-9) {
-                    line.ratio = shrink > 0 ? (width - natural) / shrink : -no_cost;
-                } else if (fill) {
-                    line.ratio = 0;
-                } else if (natural < width - 1e-9) {
-                    line.ratio = stretch > 0 ? (width - natural) / stretch : 0;
-                }
-                if (line.ratio < -1) {
+                if (line.overfull) {
                     if (pass < 3) {
                         break;  // every longer line is wider still
                     }
-                    line.overfull = true;
-                    line.ratio = -1;
-                    line.badness = inf_bad;
-                    line.fitness = Fitness::tight;
-                    const double over = natural - shrink - width;
-                    demerits = overfull_demerits + overfull_demerits_per_pt * over;
+                    demerits = overfull_demerits + overfull_demerits_per_pt * measured.excess;
                 } else {
-                    const bool cannot_stretch = natural < width - 1e-9 && !fill && stretch <= 0;
-                    line.badness = cannot_stretch ? inf_bad : std::min(100 * std::pow(std::abs(line.ratio), 3.0), inf_bad);
-                    line.fitness = cannot_stretch ? Fitness::very_loose : fitness_of(line.ratio, line.badness);
                     if (pass == 1 && line.badness > params.tolerance) {
                         if (at.forced()) {
                             break;
@@ -211,46 +232,12 @@ BreakResult choose_breaks(const std::vector<BreakItem>& given, const BreakParams
 
 BreakResult first_fit_breaks(const std::vector<BreakItem>& given, const BreakParams& params) {
     std::vector<BreakItem> with_end;
-    const std::vector<BreakItem>* list = &given;
-    if (given.empty() || !given.back().forced()) {
-        with_end = given;
-        with_end.push_back(BreakItem::forced_break());
-        list = &with_end;
-    }
-    const std::vector<BreakItem>& items = *list;
+    const std::vector<BreakItem>& items = ending_in_forced_break(given, with_end);
     const Sums sums(items);
     const double width = params.line_width;
     BreakResult result;
     result.pass = 0;
-
-    // The line from item `start` to a break at `k`, measured as choose_breaks measures it.
-    auto line_to = [&](std::size_t start, std::size_t k) {
-        const BreakItem& at = items[k];
-        const double natural = sums.width[k] - sums.width[start] + (at.kind == BreakItem::Kind::penalty ? at.width : 0);
-        const double stretch = sums.stretch[k] - sums.stretch[start];
-        const double shrink = sums.shrink[k] - sums.shrink[start];
-        const bool fill = sums.fills[k] - sums.fills[start] > 0;
-        BrokenLine line;
-        line.end = k;
-        if (natural > width + 1e-9) {
-            line.ratio = shrink > 0 ? (width - natural) / shrink : -no_cost;
-        } else if (fill) {
-            line.ratio = 0;
-        } else if (natural < width - 1e-9) {
-            line.ratio = stretch > 0 ? (width - natural) / stretch : 0;
-        }
-        if (line.ratio < -1) {
-            line.overfull = true;
-            line.ratio = -1;
-            line.badness = inf_bad;
-            line.fitness = Fitness::tight;
-        } else {
-            const bool cannot_stretch = natural < width - 1e-9 && !fill && stretch <= 0;
-            line.badness = cannot_stretch ? inf_bad : std::min(100 * std::pow(std::abs(line.ratio), 3.0), inf_bad);
-            line.fitness = cannot_stretch ? Fitness::very_loose : fitness_of(line.ratio, line.badness);
-        }
-        return line;
-    };
+    auto line_to = [&](std::size_t start, std::size_t k) { return measure_line(items, sums, start, k, width).line; };
     auto demerits_of = [&](const BrokenLine& line) {
         const double base = std::min(params.line_penalty + line.badness, inf_bad);
         return line.overfull ? overfull_demerits : base * base;
