@@ -3,6 +3,7 @@
 #include "core/cairo_ptr.hpp"
 #include "core/glib_ptr.hpp"
 #include "image/jpeg_header.hpp"
+#include "image/picture_limits.hpp"
 #include "image/rsvg_lazy.hpp"
 #include "render/pdf/pdf_syntax.hpp"
 
@@ -11,7 +12,9 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace handout {
 
@@ -37,15 +40,39 @@ SurfacePtr decode_png(const std::string& bytes) {
         &reader));
 }
 
-/// A vector picture becomes pixels at 300 dpi of its natural size.
+/// The pixel size of a vector picture of `width_pt` × `height_pt` drawn as pixels: 300 dpi of
+/// its natural size, scaled down (aspect kept) to the picture limits when that is more —
+/// max_picture_pixels (40 MP, over 25 × 17 in at 300 dpi: a page-sized print stays at 300 dpi
+/// or more) and max_picture_side (Cairo's largest surface). The content's check held the SVG to
+/// the limits in CSS pixels (96 dpi); at 300 dpi it may have nearly ten times as many.
+std::pair<int, int> svg_raster_size(double width_pt, double height_pt) {
+    double w = std::max(1.0, std::floor(width_pt / 72.0 * 300));
+    double h = std::max(1.0, std::floor(height_pt / 72.0 * 300));
+    const double side = static_cast<double>(max_picture_side), pixels = static_cast<double>(max_picture_pixels);
+    const double fit = std::min({1.0, side / w, side / h, std::sqrt(pixels / (w * h))});
+    if (fit < 1.0) {
+        // Rounded down, but not a pixel short of a side limit through rounding error.
+        w = std::clamp(std::floor(w * fit + 1e-6), 1.0, side);
+        h = std::clamp(std::floor(h * fit + 1e-6), 1.0, side);
+        while (w * h > pixels) {
+            (w >= h ? w : h) -= 1;
+        }
+    }
+    return {static_cast<int>(w), static_cast<int>(h)};
+}
+
+/// A vector picture becomes pixels (only when it cannot go in as vector graphics), sized by
+/// svg_raster_size.
 SurfacePtr draw_svg(const ImageData& img) {
     const RsvgApi* rsvg = rsvg_api();
-    if (rsvg == nullptr) {
+    if (rsvg == nullptr || !std::isfinite(img.width) || !std::isfinite(img.height)) {
         return nullptr;
     }
-    int w = std::max(1, static_cast<int>(img.width / 72.0 * 300));
-    int h = std::max(1, static_cast<int>(img.height / 72.0 * 300));
+    const auto [w, h] = svg_raster_size(img.width, img.height);
     SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
+    if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
+        return s;  // out of memory: the caller reports the picture it cannot draw
+    }
     {
         CairoPtr cr(cairo_create(s.get()));
         GObjectPtr<RsvgHandle> handle(rsvg->new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()), img.bytes->size(), nullptr));
