@@ -4,6 +4,8 @@
 #include "typeset/typesetter.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 namespace handout {
 
@@ -75,6 +77,39 @@ void Typesetter::paginate(Slices& slices) {
     }
 }
 
+namespace {
+
+/// A record value as the running header or footer `key` shows it: through resolve, as a value in
+/// the text is — refused (an error at the key, naming the variable, never the value) when it is
+/// too long, not UTF-8 or holds a control character, and set as a bidirectional isolate when it
+/// holds bidi controls or right-to-left letters, so it cannot reorder the header's text around
+/// it. Empty when refused. Errors go to `diags` when given.
+std::string checked_value(const std::string& name, const Vars& vars, const SourcePtr& layout_file, std::size_t at,
+                          Diagnostics* diags) {
+    Document one;
+    one.source = layout_file;
+    Paragraph para;
+    para.spans.push_back(Span{Span::Kind::variable, name, style_plain, "", at});
+    one.blocks.push_back(Block{std::move(para)});
+    Result<Document> resolved = resolve(one, vars);
+    if (diags != nullptr) {
+        diags->insert(diags->end(), resolved.diagnostics.begin(), resolved.diagnostics.end());
+    }
+    std::string text;
+    if (resolved.value && !has_errors(resolved.diagnostics)) {
+        for (const auto& b : resolved.value->blocks) {
+            if (const auto* p = std::get_if<Paragraph>(&b.v)) {
+                for (const auto& span : p->spans) {
+                    text += span.text;
+                }
+            }
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
 void Typesetter::running(const RunningStyle& style, double baseline, bool header, std::size_t page_index,
                          double indent) {
     const Meta& meta = m_input.doc->meta;
@@ -82,6 +117,9 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
     std::string pages = std::to_string(m_pages.pages.size());
     // "Page 1 of 2" in the document's language.
     std::string page_of = (meta.lang.rfind("es", 0) == 0 ? "Página " + page + " de " : "Page " + page + " of ") + pages;
+    static constexpr const char* sides[3] = {"left", "center", "right"};
+    std::string key;                          // the part being filled: "header.left" …
+    std::map<std::string, std::string> values;  // record values as that part shows them
     auto lookup = [&](std::string_view name) -> const std::string* {
         if (name == "page") return &page;
         if (name == "pages") return &pages;
@@ -89,9 +127,15 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
         if (name == "title") return &meta.title;
         if (name == "revision") return &meta.revision;
         if (name == "author") return &meta.author;
-        if (m_input.vars != nullptr) {
-            auto it = m_input.vars->find(std::string(name));
-            if (it != m_input.vars->end()) return &it->second;
+        if (m_input.vars != nullptr && m_input.vars->count(std::string(name)) != 0) {
+            auto [it, fresh] = values.try_emplace(std::string(name));
+            if (fresh) {
+                // Checked and reported once a document, on its first page.
+                const std::size_t at = m_layout.offset_of_key(key);
+                it->second = checked_value(it->first, *m_input.vars, m_layout.source, at,
+                                           page_index == 0 ? &m_diagnostics : nullptr);
+            }
+            return &it->second;
         }
         if (name == "date") return &meta.date;
         return nullptr;
@@ -110,11 +154,18 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
             continue;
         }
         std::vector<std::string> unknown;
+        key = std::string(header ? "header." : "footer.") + sides[k];
+        values.clear();
         std::string text = fill_template(*parts[k], lookup, &unknown);
         if (page_index == 0) {
             for (const auto& u : unknown) {
-                std::size_t off = m_layout.source ? m_layout.source->text.find("{{" + u) : 0;
-                m_diagnostics.push_back(error_at(m_layout.source, off == std::string::npos ? 0 : off,
+                // At the name in this part's value (on the key's line), else at the key.
+                const std::size_t at = m_layout.offset_of_key(key);
+                std::size_t off = m_layout.source ? m_layout.source->text.find("{{" + u, at) : std::string::npos;
+                if (off == std::string::npos || (m_layout.source && m_layout.source->text.find('\n', at) < off)) {
+                    off = at;
+                }
+                m_diagnostics.push_back(error_at(m_layout.source, off,
                                            "the " + std::string(header ? "header" : "footer") + " uses `{{" + u +
                                                "}}`, which has no value",
                                            {"use page, pages, title, revision, date, author or a record variable"}));
@@ -128,8 +179,6 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
         if (box.lines.size() > 1 && !m_running_too_long) {
             // Only the first line has a place in the margin: the rest would be lost unseen.
             m_running_too_long = true;
-            static constexpr const char* sides[3] = {"left", "center", "right"};
-            const std::string key = std::string(header ? "header." : "footer.") + sides[k];
             m_diagnostics.push_back(error_at(m_layout.source, m_layout.offset_of_key(key),
                                              "the " + std::string(header ? "header" : "footer") + "'s " + sides[k] +
                                                  " part is wider than the page's text and would not be shown whole",
