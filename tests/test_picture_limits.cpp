@@ -287,4 +287,11 @@ TEST_CASE("a damaged logo is an error at the layout's logo path") {
     CHECK_FALSE(test::exists(dir / "a.pdf"));
 }
 
+TEST_CASE("a malformed SVG is an error that says where, and never quotes its element names") {
+    const std::string error = decode_error("<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <hunter2></other>\n</svg>\n");
+    CHECK_MESSAGE(test::contains(error, "`pic` is not a PNG, JPEG or SVG image (its XML goes wrong on line 2"), error);
+    CHECK_FALSE(test::contains(error, "hunter2"));
+    CHECK_FALSE(test::contains(error, "other"));
+}
+
 }  // TEST_SUITE

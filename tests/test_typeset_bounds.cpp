@@ -89,7 +89,7 @@ Typeset typeset_doc(const Document& doc, const std::string& layout_toml, const V
 Typeset run(const std::string& content, const std::string& layout_toml, const Vars& vars = {}) {
     auto doc = parse_content(test::source(content, "doc.md"));
     REQUIRE_MESSAGE(doc.ok(), test::describe(doc.diagnostics));
-    auto resolved = resolve(*doc, vars);
+    auto resolved = resolve(*doc, vars, std::size_t{1} << 20);  // room for the 120 KB value below
     REQUIRE_MESSAGE(resolved.ok(), test::describe(resolved.diagnostics));
     Typeset t = typeset_doc(*resolved, layout_toml, vars);
     t.diagnostics.insert(t.diagnostics.begin(), doc.diagnostics.begin(), doc.diagnostics.end());
@@ -222,7 +222,7 @@ TEST_CASE("a table whose widest words cannot all fit warns at the table and brea
     const Diagnostic* d = test::find_diag(t.diagnostics, "wider than the text");
     REQUIRE_MESSAGE(d != nullptr, test::describe(t.diagnostics));
     CHECK(d->severity == Severity::warning);
-    CHECK(test::pos(*d) == test::pos_in(content, "Column 0"));
+    CHECK(test::pos(*d) == test::pos_in(content, "| Column 0"));
     CHECK(t.diagnostics.size() == 1);
     check_within_margins(t);
     const std::string text = flow_text(*t.pages.value);
@@ -243,7 +243,7 @@ TEST_CASE("a table of 2,000 columns is an error at the table, and nothing of it 
     const Diagnostic* d = test::find_diag(t.diagnostics, "2000 columns cannot fit");
     REQUIRE_MESSAGE(d != nullptr, test::describe(t.diagnostics));
     CHECK(d->severity == Severity::error);
-    CHECK(test::pos(*d) == test::pos_in(content, "H |"));
+    CHECK(test::pos(*d) == test::pos_in(content, "| H |"));
     CHECK(test::has_hint(*d, "fewer columns"));
     CHECK_FALSE(t.pages.ok());
     check_within_margins(t);

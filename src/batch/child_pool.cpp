@@ -203,6 +203,10 @@ void ChildPool::run(const std::vector<std::size_t>& tasks, const Serve& serve, c
                                             : std::min(timeout_ms, static_cast<int>(std::max<long long>(left, 0)));
             }
         }
+        if (m_tick) {
+            const int tick_ms = static_cast<int>(tick_period.count());
+            timeout_ms = timeout_ms < 0 ? tick_ms : std::min(timeout_ms, tick_ms);
+        }
         std::vector<pollfd> fds;
         for (const Child& c : children) {
             fds.push_back(pollfd{c.fd, POLLIN, 0});
@@ -210,6 +214,9 @@ void ChildPool::run(const std::vector<std::size_t>& tasks, const Serve& serve, c
         const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
         if (ready < 0 && errno != EINTR) {
             break;
+        }
+        if (m_tick) {
+            m_tick();
         }
         for (std::size_t i = children.size(); i-- > 0;) {
             Child& c = children[i];

@@ -38,17 +38,24 @@ public:
     using Done = std::function<void(std::size_t task, const TaskEnd& end)>;
     /// Runs in the parent for each child's farewell line.
     using Heard = std::function<void(const std::string& farewell)>;
+    /// Runs in the parent at least every tick_period while tasks run (e.g. a progress line).
+    using Tick = std::function<void()>;
+    static constexpr std::chrono::milliseconds tick_period{200};
 
-    ChildPool(std::size_t children, ChildLimits limits) : m_children(children == 0 ? 1 : children), m_limits(limits) {}
+    ChildPool(std::size_t children, ChildLimits limits, Tick tick = {})
+        : m_children(children == 0 ? 1 : children), m_limits(limits), m_tick(std::move(tick)) {}
 
-    /// Serves every task, at most `children` at once. Call with no other thread of this process
-    /// holding a lock the children need (glibc's own stdio and malloc locks are reset for them).
+    /// Serves every task, at most `children` at once. The calling process must have no other
+    /// thread: a child forked while another thread holds a lock (stdio's, the allocator's —
+    /// AddressSanitizer's allocator is not reset at fork) would wait for it forever. So whatever
+    /// the parent does meanwhile is done by `tick`, from this thread.
     void run(const std::vector<std::size_t>& tasks, const Serve& serve, const Farewell& farewell, const Done& done,
              const Heard& heard);
 
 private:
     std::size_t m_children;
     ChildLimits m_limits;
+    Tick m_tick;
 };
 
 /// "stopped by signal 11 (SIGSEGV: a crash)", "exited with status 3": from a wait status.

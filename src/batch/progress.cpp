@@ -7,12 +7,9 @@
 namespace handout {
 
 ProgressMeter::ProgressMeter(std::size_t total, ProgressMode mode)
-    : m_total(total), m_start(std::chrono::steady_clock::now()) {
+    : m_total(total), m_start(std::chrono::steady_clock::now()), m_shown(m_start) {
     m_quiet = mode == ProgressMode::quiet;
     m_in_place = mode == ProgressMode::automatic && isatty(STDERR_FILENO) != 0;
-    if (!m_quiet) {
-        m_thread = std::thread([this] { loop(); });
-    }
 }
 
 ProgressMeter::~ProgressMeter() {
@@ -26,6 +23,7 @@ void ProgressMeter::record_done(RecordStatus status) {
         case RecordStatus::ok: break;
     }
     ++m_done;
+    tick();
 }
 
 std::string ProgressMeter::line(bool final) const {
@@ -35,41 +33,39 @@ std::string ProgressMeter::line(bool final) const {
     char buf[256];
     if (final) {
         std::snprintf(buf, sizeof buf, "handout: %zu records: %zu ok, %zu skipped, %zu failed in %.1f s (%.0f docs/s)",
-                      done, done - m_failed - m_skipped, m_skipped.load(), m_failed.load(), secs, rate);
+                      done, done - m_failed - m_skipped, m_skipped, m_failed, secs, rate);
     } else {
         double eta = rate > 0 ? static_cast<double>(m_total - done) / rate : 0;
         std::snprintf(buf, sizeof buf, "handout: %zu/%zu done, %.0f docs/s, ETA %.0f s, %zu failed", done, m_total, rate,
-                      eta, m_failed.load());
+                      eta, m_failed);
     }
     return buf;
 }
 
-void ProgressMeter::loop() {
-    const auto period = m_in_place ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_stop_signal.wait_for(lock, period, [this] { return m_stop; })) {
-        std::string l = line(false);
-        if (m_in_place) {
-            std::fprintf(stderr, "\r%s\x1b[K", l.c_str());
-        } else {
-            std::fprintf(stderr, "%s\n", l.c_str());
-        }
-        std::fflush(stderr);
+void ProgressMeter::tick() {
+    if (m_quiet || m_stop) {
+        return;
     }
+    const auto period = m_in_place ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_shown < period) {
+        return;
+    }
+    m_shown = now;
+    std::string l = line(false);
+    if (m_in_place) {
+        std::fprintf(stderr, "\r%s\x1b[K", l.c_str());
+    } else {
+        std::fprintf(stderr, "%s\n", l.c_str());
+    }
+    std::fflush(stderr);
 }
 
 void ProgressMeter::finish() {
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        if (m_stop) {
-            return;
-        }
-        m_stop = true;
+    if (m_stop) {
+        return;
     }
-    m_stop_signal.notify_all();
-    if (m_thread.joinable()) {
-        m_thread.join();
-    }
+    m_stop = true;
     if (!m_quiet) {
         std::fprintf(stderr, "%s%s\n", m_in_place ? "\r\x1b[K" : "", line(true).c_str());
     }

@@ -1,15 +1,12 @@
 // batch: progress on stderr — done/total, rate, ETA and failures; in place on a terminal,
-// a plain line every few seconds otherwise, nothing with --quiet. Thread-safe.
+// a plain line every few seconds otherwise, nothing with --quiet. No thread of its own: the
+// batch forks its record processes, so the caller ticks it (ChildPool's tick).
 #pragma once
 
 #include "batch/report.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace handout {
 
@@ -23,23 +20,22 @@ public:
     ProgressMeter(const ProgressMeter&) = delete;
     ProgressMeter& operator=(const ProgressMeter&) = delete;
 
-    /// Called by workers.
+    /// Counts a record, and shows the progress when it is due.
     void record_done(RecordStatus status);
+    /// Shows the progress when it is due: every 200 ms in place, every 5 s as lines.
+    void tick();
     /// Stops the display and prints the summary line.
     void finish();
 
 private:
     std::string line(bool final) const;
-    void loop();
     std::size_t m_total;
     bool m_in_place = false;   ///< stderr is a terminal: the line is redrawn in place
     bool m_quiet = false;
-    std::atomic<std::size_t> m_done{0}, m_failed{0}, m_skipped{0};
+    std::size_t m_done = 0, m_failed = 0, m_skipped = 0;
     std::chrono::steady_clock::time_point m_start;
-    std::mutex m_mutex;
-    std::condition_variable m_stop_signal;  ///< wakes the display thread when the run ends
+    std::chrono::steady_clock::time_point m_shown;  ///< when the line was last shown
     bool m_stop = false;
-    std::thread m_thread;
 };
 
 }  // namespace handout

@@ -15,6 +15,28 @@ namespace handout {
 
 namespace {
 
+/// "(its XML goes wrong on line 3, column 7)" from a libxml2 message such as "Error domain 1 code
+/// 76 on line 3 column 7 of data: Opening and ending tag mismatch: NAME …", whose names and text
+/// come from the file and are never shown; empty when it gives no place.
+std::string xml_error_place(std::string_view message) {
+    auto number_after = [&](std::string_view word) -> std::string {
+        std::size_t at = message.find(word);
+        if (at == std::string_view::npos) {
+            return {};
+        }
+        std::size_t i = at + word.size(), j = i;
+        while (j < message.size() && j - i < 9 && message[j] >= '0' && message[j] <= '9') {
+            ++j;
+        }
+        return std::string(message.substr(i, j - i));
+    };
+    const std::string line = number_after("line "), column = number_after(" column ");
+    if (line.empty()) {
+        return {};
+    }
+    return " (its XML goes wrong on line " + line + (column.empty() ? "" : ", column " + column) + ")";
+}
+
 const char* const scale_hint = "scale it down and save it again: 300 dpi at its printed size is plenty (a whole A4 page "
                                "at 300 dpi is 8.7 megapixels)";
 
@@ -119,9 +141,9 @@ Result<ImageData> decode_image(const std::string& path, std::string bytes, const
             GObjectPtr<RsvgHandle> h(rsvg->new_from_data(reinterpret_cast<const guint8*>(bytes.data()), bytes.size(), &err));
             GErrorPtr error(err);
             if (h == nullptr) {
-                // librsvg's message says where the XML is wrong; it quotes no content.
+                // libxml2's message quotes the file's element names: only where it went wrong is kept.
                 r.diagnostics.push_back(picture_error(quoted + " is not a PNG, JPEG or SVG image" +
-                                                          (error != nullptr ? std::string(": ") + error->message : ""),
+                                                          (error != nullptr ? xml_error_place(error->message) : ""),
                                                       {"use a .png, .jpg or .svg file"}));
                 return r;
             }

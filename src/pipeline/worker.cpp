@@ -144,6 +144,7 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
     }
     in.vars = &vars;
     in.date_iso = document_date(in.doc->meta);
+    in.max_value_bytes = m_limits.value_bytes;
     // Pango 1.50 is not deterministic when two threads lay out text at once, even with one font
     // map and context each: justified lines then differ by a fraction of a Pango unit (measured
     // in tests/test_batch_run.cpp). Layout takes turns; rendering, most of the time, does not.

@@ -85,13 +85,13 @@ namespace {
 /// holds bidi controls or right-to-left letters, so it cannot reorder the header's text around
 /// it. Empty when refused. Errors go to `diags` when given.
 std::string checked_value(const std::string& name, const Vars& vars, const SourcePtr& layout_file, std::size_t at,
-                          Diagnostics* diags) {
+                          std::size_t max_bytes, Diagnostics* diags) {
     Document one;
     one.source = layout_file;
     Paragraph para;
     para.spans.push_back(Span{Span::Kind::variable, name, style_plain, "", at});
     one.blocks.push_back(Block{std::move(para)});
-    Result<Document> resolved = resolve(one, vars);
+    Result<Document> resolved = resolve(one, vars, max_bytes);
     if (diags != nullptr) {
         diags->insert(diags->end(), resolved.diagnostics.begin(), resolved.diagnostics.end());
     }
@@ -132,7 +132,7 @@ void Typesetter::running(const RunningStyle& style, double baseline, bool header
             if (fresh) {
                 // Checked and reported once a document, on its first page.
                 const std::size_t at = m_layout.offset_of_key(key);
-                it->second = checked_value(it->first, *m_input.vars, m_layout.source, at,
+                it->second = checked_value(it->first, *m_input.vars, m_layout.source, at, m_input.max_value_bytes,
                                            page_index == 0 ? &m_diagnostics : nullptr);
             }
             return &it->second;

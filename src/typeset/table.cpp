@@ -20,16 +20,7 @@ std::string whole_pt(double w) {
 /// Where a message about the table points: its first cell's text (the parser's offset for the
 /// table itself is that of the Markdown chunk holding it, which may start lines above).
 std::size_t table_offset(const Table& t) {
-    for (const auto& row : t.rows) {
-        for (const auto& cell : row) {
-            for (const auto& span : cell) {
-                if (span.kind != Span::Kind::line_break) {
-                    return span.offset;
-                }
-            }
-        }
-    }
-    return t.offset;
+    return t.offset;  // the header row (the content parser finds it)
 }
 
 }  // namespace

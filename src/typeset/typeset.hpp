@@ -29,6 +29,7 @@ struct TypesetInput {
     int logo = -1;                     ///< index into images of the layout's logo, or -1
     const Vars* vars = nullptr;        ///< record variables, for header and footer templates; null = none
     std::string date_iso;              ///< document date, ISO 8601 (metadata, {{date}} fallback)
+    std::size_t max_value_bytes = Limits{}.value_bytes;  ///< header and footer values (--limit value-size)
 };
 
 Result<Pages> typeset(const TypesetInput& in);
