@@ -20,12 +20,14 @@
 #include <cstring>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <set>
 #include <optional>
 #include <thread>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #ifndef HANDOUT_VERSION
@@ -123,14 +125,9 @@ void check_templates(const BatchPlan& plan, SharedInputs& inputs, Diagnostics& d
     if (!checker.value) {
         return;  // every worker will fail the same way, and say so per record
     }
-    for (std::size_t i : plan.mine) {
-        const RecordPlan& p = plan.records[i];
-        InputPair pair{p.content_path, p.layout_path};
-        if (!p.error.empty() || inputs.template_errors.count(pair) != 0) {
-            continue;
-        }
-        const auto& content = inputs.contents.at(p.content_path);
-        const auto& layout = inputs.layouts.at(p.layout_path);
+    for (const InputPair& pair : plan.pairs) {
+        const auto& content = inputs.contents.at(pair.first);
+        const auto& layout = inputs.layouts.at(pair.second);
         std::string& first = inputs.template_errors[pair];
         if (!content.value || !layout.value) {
             continue;  // the record says which file cannot be used
@@ -139,7 +136,7 @@ void check_templates(const BatchPlan& plan, SharedInputs& inputs, Diagnostics& d
             if (d.severity == Severity::error) {
                 diagnostics.push_back(d);
                 if (first.empty()) {
-                    first = p.content_path + " with " + p.layout_path + " fails its checks: " + d.message;
+                    first = pair.first + " with " + pair.second + " fails its checks: " + d.message;
                 }
             }
         }
@@ -155,13 +152,10 @@ Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& pl
     // holds) fails the records that name it, and only files that parse safely are parsed here.
     std::vector<std::pair<std::string, bool>> files;  // path, is a layout
     std::set<std::pair<std::string, bool>> seen;
-    for (std::size_t i : plan.mine) {
-        const RecordPlan& p = plan.records[i];
-        if (p.error.empty()) {
-            for (auto f : {std::pair{p.content_path, false}, std::pair{p.layout_path, true}}) {
-                if (seen.insert(f).second) {
-                    files.push_back(f);
-                }
+    for (const InputPair& pair : plan.pairs) {
+        for (auto f : {std::pair{pair.first, false}, std::pair{pair.second, true}}) {
+            if (seen.insert(f).second) {
+                files.push_back(f);
             }
         }
     }
@@ -222,48 +216,87 @@ Result<SharedInputs> load_shared_inputs(const BatchJob& job, const BatchPlan& pl
 
 // ---- the records ----
 
+/// The records read, settled and rendered together, then reported and let go: at most this
+/// many, and no more once their values pass window_value_bytes. Each window forks its own child
+/// processes, which see its records as they were read (a few milliseconds a window: a child
+/// makes its font system at its first record).
+constexpr std::size_t window_records = 4096;
+constexpr std::size_t window_value_bytes = std::size_t{16} << 20;
+
+/// Failed records the outcome keeps whole (the CLI prints the first ones); later ones by row only.
+constexpr std::size_t failures_kept_whole = 20;
+
+/// One record of the window being run.
+struct Slot {
+    Record record;
+    RecordPlan plan;
+    RecordReport report;
+    std::string digest;   ///< the up-to-date hash of its output, once settle() made it
+};
 
 /// Renders this shard's records in child processes (batch/child_pool), each with a Worker of its
-/// own: a record that crashes, hangs or runs out of memory fails alone. The parent decides what
-/// needs no rendering (a record that cannot be planned, an unusable file, an up-to-date output),
-/// keeps the journal and the reports; a child renders and writes the PDF atomically.
+/// own: a record that crashes, hangs or runs out of memory fails alone. The parent reads the
+/// records a window at a time, decides what needs no rendering (a record that cannot be planned,
+/// an unusable file, an up-to-date output), keeps the journal and writes the report as the
+/// window ends; a child renders and writes the PDF atomically. Nothing is kept per record after
+/// its window, but the failures the outcome shows.
 class RecordRunner {
 public:
     RecordRunner(const BatchJob& job, const BatchPlan& plan, const SharedInputs& inputs, StateJournal& journal,
-                 ProgressMeter& meter)
-        : m_job(job), m_plan(plan), m_inputs(inputs), m_journal(journal), m_meter(meter),
-          m_reports(plan.mine.size()), m_digests(plan.mine.size()) {}
+                 ProgressMeter& meter, ReportWriter& report, BatchOutcome& outcome)
+        : m_job(job), m_plan(plan), m_inputs(inputs), m_journal(journal), m_meter(meter), m_report(report),
+          m_outcome(outcome) {}
 
-    /// The reports, in the order of plan.mine (row order).
-    std::vector<RecordReport> run(unsigned processes) {
-        std::vector<std::size_t> tasks;  // indices into plan.mine to render
-        for (std::size_t k = 0; k < m_plan.mine.size(); ++k) {
-            RecordReport& report = m_reports[k];
-            if (auto status = settle(k, report)) {
-                report.status = *status;
-                m_meter.record_done(*status);
-            } else {
-                tasks.push_back(k);
-            }
-        }
+    /// Every record of this shard, in row order, through the report. An error when the manifest
+    /// could not be read to its end as it was planned.
+    std::optional<std::string> run(unsigned processes) {
+        PlannedRecords records(m_plan);
         ChildLimits limits;
         limits.time = std::chrono::seconds(m_job.record_seconds);
         limits.memory_bytes = static_cast<std::size_t>(m_job.record_memory_mb) << 20;
-        ChildPool(processes, limits)
-                .run(
-                        tasks, [this](std::size_t k) { return serve(k); },
-                        [] { return stage_times_on() ? stage_totals() : std::string(); },
-                        [this](std::size_t k, const TaskEnd& end) { take(k, end); },
-                        [](const std::string& times) { add_stage_totals(times); });
-        return std::move(m_reports);
+        for (bool more = true; more;) {
+            m_window.clear();
+            std::vector<std::size_t> tasks;  // indices into m_window to render
+            std::size_t value_bytes = 0;
+            while (m_window.size() < window_records && value_bytes < window_value_bytes) {
+                Slot slot;
+                if (!records.next(slot.record, slot.plan)) {
+                    more = false;
+                    break;
+                }
+                for (const auto& [key, value] : slot.record.vars) {
+                    value_bytes += key.size() + value.size();
+                }
+                m_window.push_back(std::move(slot));
+                Slot& s = m_window.back();
+                if (auto status = settle(s)) {
+                    s.report.status = *status;
+                    m_meter.record_done(*status);
+                } else {
+                    tasks.push_back(m_window.size() - 1);
+                }
+            }
+            ChildPool(processes, limits)
+                    .run(
+                            tasks, [this](std::size_t k) { return serve(k); },
+                            [] { return stage_times_on() ? stage_totals() : std::string(); },
+                            [this](std::size_t k, const TaskEnd& end) { take(k, end); },
+                            [](const std::string& times) { add_stage_totals(times); });
+            for (Slot& s : m_window) {
+                publish(std::move(s.report));
+            }
+        }
+        m_window.clear();
+        m_window.shrink_to_fit();
+        return records.error();
     }
 
 private:
     /// In the parent: the status of a record that needs no rendering, else nothing.
-    std::optional<RecordStatus> settle(std::size_t k, RecordReport& report) {
-        const std::size_t index = m_plan.mine[k];
-        const RecordPlan& plan = m_plan.records[index];
-        const Record& record = m_plan.manifest.records[index];
+    std::optional<RecordStatus> settle(Slot& slot) {
+        const RecordPlan& plan = slot.plan;
+        const Record& record = slot.record;
+        RecordReport& report = slot.report;
         report.row = record.row;
         report.id = id_of(record, m_plan.id_column);
         report.warnings = plan.warnings;
@@ -287,9 +320,9 @@ private:
             return fail(it->second);
         }
         const fs::path target = fs::path(m_job.out_dir) / plan.output;
-        m_digests[k] = record_digest(m_plan.base_digests.at(pair), record, plan.output);
-        if (auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, m_digests[k])) {
-            m_journal.keep(plan.output, m_digests[k], *pages);
+        slot.digest = record_digest(m_plan.base_digests.at(pair), record, plan.output);
+        if (auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, slot.digest)) {
+            m_journal.keep(plan.output, slot.digest, *pages);
             std::error_code ec;
             report.pages = *pages;
             report.output = target.string();
@@ -299,7 +332,7 @@ private:
         return std::nullopt;
     }
 
-    /// In a child: renders record k and writes its PDF; the reply is JSON
+    /// In a child: renders the window's record k and writes its PDF; the reply is JSON
     /// ({"ok", "pages", "bytes", "error", "warnings"}), never a record's values.
     std::string serve(std::size_t k) {
         nlohmann::json reply;
@@ -320,14 +353,13 @@ private:
                 }
                 m_worker = std::move(*worker.value);
             }
-            const std::size_t index = m_plan.mine[k];
-            const RecordPlan& plan = m_plan.records[index];
-            const Record& record = m_plan.manifest.records[index];
-            inject_fault(std::to_string(record.row), static_cast<std::size_t>(m_job.record_memory_mb) << 20);
+            const Slot& slot = m_window[k];
+            const RecordPlan& plan = slot.plan;
+            inject_fault(std::to_string(slot.record.row), static_cast<std::size_t>(m_job.record_memory_mb) << 20);
             RenderOptions options;
             options.engine = m_job.engine;
             RenderedRecord rendered = render_record(*m_worker, **m_inputs.contents.at(plan.content_path).value,
-                                                    **m_inputs.layouts.at(plan.layout_path).value, record.vars, options);
+                                                    **m_inputs.layouts.at(plan.layout_path).value, slot.record.vars, options);
             warnings = warnings_of(rendered.diagnostics);
             if (rendered.status != ExitCode::ok) {
                 return answer(false, first_error(rendered.diagnostics));
@@ -341,16 +373,18 @@ private:
             // The PDF first, then its line in the journal, from this process at once (the
             // journal's file is shared with the parent, each line one append): a run killed in
             // between renders it again, and one killed after keeps it.
-            m_journal.record(plan.output, m_digests[k], rendered.pages);
+            m_journal.record(plan.output, slot.digest, rendered.pages);
             return answer(true, std::string(), rendered.pages, pdf.size());
         } catch (const std::bad_alloc&) {
             return answer(false, "ran out of memory (--record-memory " + std::to_string(m_job.record_memory_mb) + " MB)");
         }
     }
 
-    /// In the parent: the end of record k's rendering.
+    /// In the parent: the end of the window's record k's rendering. (A PDF written has its
+    /// journal line already: the child wrote it.)
     void take(std::size_t k, const TaskEnd& end) {
-        RecordReport& report = m_reports[k];
+        Slot& slot = m_window[k];
+        RecordReport& report = slot.report;
         report.ms = end.ms;
         report.status = RecordStatus::failed;
         if (!end.reply) {
@@ -364,12 +398,10 @@ private:
                     report.warnings.push_back(w.get<std::string>());
                 }
                 if (reply.value("ok", false)) {
-                    const RecordPlan& plan = m_plan.records[m_plan.mine[k]];
                     report.status = RecordStatus::ok;
                     report.pages = reply.value("pages", 0);
                     report.bytes = reply.value("bytes", std::size_t{0});
-                    report.output = (fs::path(m_job.out_dir) / plan.output).string();
-                    m_journal.keep(plan.output, m_digests[k], report.pages);  // the child wrote its line
+                    report.output = (fs::path(m_job.out_dir) / slot.plan.output).string();
                 } else {
                     report.error = reply.value("error", std::string("failed"));
                 }
@@ -378,14 +410,33 @@ private:
         m_meter.record_done(report.status);
     }
 
+    /// In the parent: a record's entry goes to the report; a failure also to the outcome, whole
+    /// for the first few (the CLI shows them), by row alone after.
+    void publish(RecordReport report) {
+        m_report.add(report);
+        if (report.status != RecordStatus::failed) {
+            return;
+        }
+        ++m_outcome.failed_records;
+        if (m_outcome.report.records.size() < failures_kept_whole) {
+            m_outcome.report.records.push_back(std::move(report));
+        } else {
+            RecordReport bare;
+            bare.row = report.row;
+            bare.status = RecordStatus::failed;
+            m_outcome.report.records.push_back(std::move(bare));
+        }
+    }
+
     const BatchJob& m_job;
     const BatchPlan& m_plan;
     const SharedInputs& m_inputs;
     StateJournal& m_journal;
     ProgressMeter& m_meter;
-    std::vector<RecordReport> m_reports;  ///< one per plan.mine
-    std::vector<std::string> m_digests;   ///< per plan.mine: the up-to-date hash of its output
-    std::unique_ptr<Worker> m_worker;     ///< a child's own, made at its first record
+    ReportWriter& m_report;
+    BatchOutcome& m_outcome;
+    std::vector<Slot> m_window;          ///< the records being run, in row order
+    std::unique_ptr<Worker> m_worker;    ///< a child's own, made at its first record
 };
 
 /// --jobs, or all cores; never more processes than records.
@@ -409,31 +460,22 @@ std::string report_path(const BatchJob& job, const Shard& shard) {
     return (fs::path(job.out_dir) / name).string();
 }
 
-/// Writes the report and, with HANDOUT_TIMINGS, the time by stage; ok when every record is
-/// done, failed when any failed or the report cannot be written.
-ExitCode write_report(const BatchJob& job, const BatchPlan& plan, unsigned threads, Clock::time_point started,
-                      BatchOutcome& out) {
-    Report& report = out.report;
-    report.manifest = job.manifest_path;
-    report.shard = std::to_string(plan.shard.index) + "/" + std::to_string(plan.shard.count);
-    report.shard_source = plan.shard.source;
-    report.jobs = threads;
-    report.manifest_records = plan.manifest.records.size();
-    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    const std::string path = report_path(job, plan.shard);
-    if (auto error = write_atomically(path, report_json(report), Durability::immediate, job.mode)) {
-        out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *error, {}});
-        return ExitCode::failed;
+/// Peak resident memory in KiB of this process and of its children (the largest of those waited
+/// for: the record and parser processes), for HANDOUT_TIMINGS and the bench. This process's own
+/// is VmHWM, the high-water mark of its own memory since it started: getrusage's ru_maxrss
+/// would also count what the process that started it held (Linux carries the old memory's peak
+/// across execve, and posix_spawn runs in the spawner's memory until then).
+std::pair<long, long> peak_rss_kib() {
+    long self = -1;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmHWM:", 0) == 0) {
+            self = std::strtol(line.c_str() + 6, nullptr, 10);  // "VmHWM:    19876 kB"
+        }
     }
-    out.report_written = path;
-    auto count = [&](RecordStatus status) {
-        return static_cast<std::size_t>(std::count_if(report.records.begin(), report.records.end(),
-                                                      [&](const RecordReport& r) { return r.status == status; }));
-    };
-    if (stage_times_on()) {
-        std::fprintf(stderr, "handout: timings: %s\n", stage_report(count(RecordStatus::ok)).c_str());
-    }
-    return count(RecordStatus::failed) > 0 ? ExitCode::failed : ExitCode::ok;
+    rusage children{};
+    ::getrusage(RUSAGE_CHILDREN, &children);
+    return {self, children.ru_maxrss};
 }
 
 }  // namespace
@@ -476,13 +518,38 @@ BatchOutcome run_batch(const BatchJob& job) {
 
     StateJournal journal(job.out_dir, shard.count > 1 ? ".handout-state-" + shard_suffix(shard) : std::string(".handout-state"),
                          job.mode);
-    const unsigned threads = thread_count(job, plan.value->mine.size());
-    ProgressMeter meter(plan.value->mine.size(), job.progress);
-    out.report.records = RecordRunner(job, *plan.value, *inputs.value, journal, meter).run(threads);
+    const unsigned threads = thread_count(job, plan.value->mine);
+    Report& header = out.report;
+    header.manifest = job.manifest_path;
+    header.shard = std::to_string(shard.index) + "/" + std::to_string(shard.count);
+    header.shard_source = shard.source;
+    header.jobs = threads;
+    header.manifest_records = plan.value->manifest_records;
+    const std::string path = report_path(job, shard);
+    ReportWriter report(header, path, job.mode, job.out_dir);
+    ProgressMeter meter(plan.value->mine, job.progress);
+    auto stopped = RecordRunner(job, *plan.value, *inputs.value, journal, meter, report, out).run(threads);
     meter.finish();
     journal.compact();
     sync_folder(job.out_dir);
-    return finish(write_report(job, *plan.value, threads, started, out));
+    ExitCode code = report.count(RecordStatus::failed) > 0 ? ExitCode::failed : ExitCode::ok;
+    if (stopped) {
+        out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *stopped, {}});
+        code = ExitCode::failed;
+    }
+    header.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (auto error = report.commit(header.seconds)) {
+        out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *error, {}});
+        code = ExitCode::failed;
+    } else {
+        out.report_written = path;
+    }
+    if (stage_times_on()) {
+        std::fprintf(stderr, "handout: timings: %s\n", stage_report(report.count(RecordStatus::ok)).c_str());
+        const auto [self, children] = peak_rss_kib();
+        std::fprintf(stderr, "handout: peak RSS: parent %ld KiB, children %ld KiB\n", self, children);
+    }
+    return finish(code);
 }
 
 }  // namespace handout

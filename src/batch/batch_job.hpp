@@ -1,5 +1,6 @@
 // batch: takes a manifest, content, layout and options; renders one PDF per record of this shard
-// on N worker threads, skipping records whose output is up to date; returns the report.
+// in N worker processes, skipping records whose output is up to date; writes the report as it
+// goes and returns its totals and failures. Its memory does not grow with the manifest's length.
 #pragma once
 
 #include "batch/progress.hpp"
@@ -45,7 +46,11 @@ struct BatchJob {
 struct BatchOutcome {
     ExitCode exit_code = ExitCode::ok;    ///< ok: all records done; failed: some failed; bad_input: unusable input
     Diagnostics diagnostics;              ///< about the inputs as a whole
+    /// The report's header and, of its records, only the failed ones, in row order: the first 20
+    /// whole, the later ones by row and status alone. The whole report is in the file
+    /// (report_written), written as the records came: a batch holds no entry per record.
     Report report;
+    std::size_t failed_records = 0;       ///< all of them
     std::string report_written;
 };
 

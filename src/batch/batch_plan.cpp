@@ -7,10 +7,17 @@
 #include "pipeline/inputs.hpp"
 #include "pipeline/render_record.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string_view>
 
 namespace handout {
@@ -26,9 +33,9 @@ std::string value_or_empty(const Vars& vars, const char* key) {
 
 /// The content file for a record: its `content` column or the job's, then `NAME.LANG.md` beside
 /// it when the record's `lang` asks for one that exists (else a warning).
-void choose_content(const BatchJob& job, const Record& record, RecordPlan& plan) {
+void choose_content(const std::string& default_content, const Record& record, RecordPlan& plan) {
     std::string content = value_or_empty(record.vars, "content");
-    plan.content_path = content.empty() ? job.content_path : content;
+    plan.content_path = content.empty() ? default_content : content;
     std::string lang = value_or_empty(record.vars, "lang");
     if (lang.empty()) {
         return;
@@ -41,28 +48,6 @@ void choose_content(const BatchJob& job, const Record& record, RecordPlan& plan)
         plan.content_path = localised.string();
     } else {
         plan.warnings.push_back("no " + localised_name + " beside the content: the default language is used");
-    }
-}
-
-/// Two records that would write one file both fail: neither may overwrite the other.
-void fail_collisions(const Manifest& manifest, std::vector<RecordPlan>& plans) {
-    std::map<std::string, std::vector<std::size_t>> by_name;
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-        if (plans[i].error.empty()) {
-            by_name[plans[i].output].push_back(i);
-        }
-    }
-    for (const auto& [output, indices] : by_name) {
-        if (indices.size() < 2) {
-            continue;
-        }
-        std::string rows;
-        for (std::size_t i : indices) {
-            rows += (rows.empty() ? "" : ", ") + std::to_string(manifest.records[i].row);
-        }
-        for (std::size_t i : indices) {
-            plans[i].error = "rows " + rows + " would all be written to the same file; make --name unique per record";
-        }
     }
 }
 
@@ -121,7 +106,7 @@ std::vector<std::string> picture_paths(const Document& doc) {
 /// its bytes, so that a changed picture or logo renders again. The content and layout are parsed
 /// here only to find those files (as load_content and load_layout do); one that does not parse
 /// shows none, and fails its records when loaded.
-std::string base_digest_input(const std::string& content_path, const std::string& layout_path, Engine engine) {
+std::string base_digest_text(const std::string& content_path, const std::string& layout_path, Engine engine) {
     std::string s = engine_version() + "; engine " + std::string(name(engine));
     const ReadRule text_rule{Limits{}.text_bytes, true, "text-size"};
     const ReadRule picture_rule{Limits{}.picture_bytes, true, "picture-size"};
@@ -181,10 +166,222 @@ std::vector<fs::path> allowed_dirs(const BatchJob& job, const std::string& defau
     return out;
 }
 
+
+/// The hash collisions are first looked for by: equal names give equal hashes; the rare equal
+/// hash of two different names is told apart by the names themselves, in a second pass.
+std::uint64_t name_hash(std::string_view name) {
+    return std::hash<std::string_view>{}(name);
+}
+
+/// Copies `from` (a pipe) into an unnamed temporary file; the new descriptor, or -1 with `error`.
+int spool(int from, std::string& error) {
+    std::error_code ec;
+    const fs::path dir = fs::temp_directory_path(ec);
+    int fd = ::open(ec ? "/tmp" : dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = std::string("cannot make a temporary copy of it: ") + std::strerror(errno);
+        return -1;
+    }
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(from, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            error = std::strerror(errno);
+            ::close(fd);
+            return -1;
+        }
+        if (n == 0) {
+            return fd;
+        }
+        for (ssize_t done = 0; done < n;) {
+            const ssize_t w = ::write(fd, buf + done, static_cast<std::size_t>(n - done));
+            if (w < 0 && errno == EINTR) {
+                continue;
+            }
+            if (w < 0) {
+                error = std::string("cannot make a temporary copy of it: ") + std::strerror(errno);
+                ::close(fd);
+                return -1;
+            }
+            done += w;
+        }
+    }
+}
+
+/// Calls `f` with each record of the whole manifest, in order; false when the manifest could not
+/// be read as it was the first time (it changed meanwhile).
+bool each_record(const BatchPlan& plan, const std::function<void(const Record&)>& f) {
+    auto source = plan.manifest->source();
+    ManifestReader reader(plan.manifest->format(), *source, false);
+    std::size_t n = 0;
+    while (auto record = reader.next()) {
+        f(*record);
+        ++n;
+    }
+    return !reader.error() && n == plan.manifest_records && !plan.manifest->changed();
+}
+
+std::string changed_message(const std::string& path) {
+    return "manifest `" + path + "` changed while the batch was reading it; run the batch again once it is written";
+}
+
+/// The (content, layout) pairs of this shard's records that can be rendered, in the order first used.
+bool collect_pairs(BatchPlan& plan) {
+    std::set<InputPair> seen;
+    plan.pairs.clear();
+    return each_record(plan, [&](const Record& record) {
+        if (!plan.shard.owns(record.row)) {
+            return;
+        }
+        RecordPlan p = plan.plan_record(record);
+        InputPair pair{p.content_path, p.layout_path};
+        if (p.error.empty() && seen.insert(pair).second) {
+            plan.pairs.push_back(std::move(pair));
+        }
+    });
+}
+
+/// Two records that would write one file both fail: neither may overwrite the other. First the
+/// names' hashes (8 bytes a record), then, only for hashes seen twice, the names and rows.
+bool find_collisions(BatchPlan& plan) {
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(plan.manifest_records);
+    const bool same = each_record(plan, [&](const Record& record) {
+        RecordPlan p = plan.plan_record(record);
+        if (p.error.empty()) {
+            hashes.push_back(name_hash(p.output));
+        }
+    });
+    if (!same) {
+        return false;
+    }
+    std::sort(hashes.begin(), hashes.end());
+    std::vector<std::uint64_t> twice;
+    for (std::size_t i = 1; i < hashes.size(); ++i) {
+        if (hashes[i] == hashes[i - 1] && (twice.empty() || twice.back() != hashes[i])) {
+            twice.push_back(hashes[i]);
+        }
+    }
+    std::vector<std::uint64_t>().swap(hashes);
+    if (twice.empty()) {
+        return true;
+    }
+    std::map<std::string, std::vector<std::size_t>> rows_by_name;
+    if (!each_record(plan, [&](const Record& record) {
+            RecordPlan p = plan.plan_record(record);
+            if (p.error.empty() && std::binary_search(twice.begin(), twice.end(), name_hash(p.output))) {
+                rows_by_name[p.output].push_back(record.row);
+            }
+        })) {
+        return false;
+    }
+    for (const auto& [output, rows] : rows_by_name) {
+        if (rows.size() < 2) {
+            continue;
+        }
+        std::string list;
+        for (std::size_t row : rows) {
+            list += (list.empty() ? "" : ", ") + std::to_string(row);
+        }
+        plan.collisions[output] = "rows " + list + " would all be written to the same file; make --name unique per record";
+    }
+    return true;
+}
+
 }  // namespace
+
+// ---- ManifestFile ----
+
+ManifestFile::ManifestFile(int fd, std::string path, std::string encoding)
+    : m_fd(fd), m_path(std::move(path)), m_encoding(std::move(encoding)), m_format(manifest_format(m_path)) {
+    ::fstat(m_fd, &m_opened);
+}
+
+ManifestFile::~ManifestFile() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+Result<std::shared_ptr<const ManifestFile>> ManifestFile::open(const std::string& path, const std::string& encoding) {
+    Result<std::shared_ptr<const ManifestFile>> r;
+    auto fail = [&](std::string problem, std::string hint) {
+        ReadOutcome got;
+        got.problem = std::move(problem);
+        got.hint = std::move(hint);
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, got.message("manifest", path), {got.hint}});
+        return std::move(r);
+    };
+    // Non-blocking, so opening a FIFO with no writer returns at once rather than hanging.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        return fail(std::string(": ") + std::strerror(errno), "check the path and that the file exists");
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int e = errno;
+        ::close(fd);
+        return fail(std::string(": ") + std::strerror(e), "check the path and that the file exists");
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return fail(std::string(": ") + std::strerror(EISDIR), "check the file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        // A pipe the user meant (`<(…)`): wait for it, and keep a copy to read again.
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        std::string error;
+        const int copy = spool(fd, error);
+        ::close(fd);
+        if (copy < 0) {
+            return fail(": " + error, "check the file");
+        }
+        fd = copy;
+    }
+    r.value = std::shared_ptr<const ManifestFile>(new ManifestFile(fd, path, encoding));
+    return r;
+}
+
+std::unique_ptr<ManifestSource> ManifestFile::source() const {
+    return std::make_unique<ManifestSource>(m_fd, m_encoding, m_path);
+}
+
+bool ManifestFile::changed() const {
+    struct stat now {};
+    if (::fstat(m_fd, &now) != 0) {
+        return true;
+    }
+    return now.st_size != m_opened.st_size || now.st_mtim.tv_sec != m_opened.st_mtim.tv_sec ||
+           now.st_mtim.tv_nsec != m_opened.st_mtim.tv_nsec;
+}
+
+Diagnostic ManifestFile::diagnostic(const ManifestError& error) const {
+    if (!error.positioned) {
+        return manifest_diagnostic(nullptr, error);
+    }
+    // Only to place the error (line and column): the run ends here.
+    std::string text;
+    auto src = source();
+    std::string line;
+    while (src->read_line(line)) {
+        line += '\n';
+        text += line;
+        line.clear();
+    }
+    return manifest_diagnostic(std::make_shared<const SourceFile>(SourceFile{m_path, std::move(text)}), error);
+}
+
+// ---- the plan ----
 
 std::string id_of(const Record& record, const std::string& id_column) {
     return id_column.empty() ? std::string() : value_or_empty(record.vars, id_column.c_str());
+}
+
+std::string base_digest(const std::string& content_path, const std::string& layout_path, Engine engine) {
+    return base_digest_text(content_path, layout_path, engine);
 }
 
 std::string record_digest(const std::string& base, const Record& record, const std::string& output) {
@@ -205,29 +402,73 @@ std::string record_digest(const std::string& base, const Record& record, const s
     return g_checksum_get_string(sum.get());  // owned by `sum`
 }
 
+RecordPlan BatchPlan::plan_record(const Record& record) const {
+    RecordPlan p;
+    if (!record.error.empty()) {
+        p.error = "row " + std::to_string(record.row) + " (line " + std::to_string(record.line) + ") " + record.error;
+        return p;
+    }
+    OutputName name = output_name(name_template, record.vars, record.row);
+    if (!name.error.empty()) {
+        p.error = name.error;
+        return p;
+    }
+    p.output = name.path;
+    choose_content(content_path, record, p);
+    std::string layout = value_or_empty(record.vars, "layout");
+    p.layout_path = layout.empty() ? default_layout : layout;
+    // A record names files only where the operator allows: never /etc/shadow into a PDF or a
+    // message. The message names the column, not what it holds.
+    for (const char* column : {"content", "layout"}) {
+        const std::string& path = std::string(column) == "content" ? p.content_path : p.layout_path;
+        if (!value_or_empty(record.vars, column).empty() && !inside(path, allowed)) {
+            p.error = std::string("its `") + column + "` column names a file outside the allowed folders; "
+                      "allow its folder with --allow-dir";
+            return p;
+        }
+    }
+    if (auto it = collisions.find(p.output); it != collisions.end()) {
+        p.error = it->second;
+    }
+    return p;
+}
+
 Result<BatchPlan> plan_batch(const BatchJob& job) {
     Result<BatchPlan> r;
-    auto source = read_source(job.manifest_path, "manifest");
-    r.diagnostics = std::move(source.diagnostics);
-    if (!source.value) {
+    auto file = ManifestFile::open(job.manifest_path, job.encoding);
+    r.diagnostics = std::move(file.diagnostics);
+    if (!file.value) {
         return r;
     }
-    if (!job.encoding.empty()) {  // --encoding: an export in WINDOWS-1252, ISO-8859-1, …
-        std::string error;
-        auto converted = to_utf8((*source.value)->text, job.encoding, error);
-        if (!converted) {
-            r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, "manifest `" + job.manifest_path + "`: " + error,
-                                               {"check --encoding: the export's encoding, e.g. WINDOWS-1252 or ISO-8859-1"}});
+    BatchPlan plan;
+    plan.manifest = *file.value;
+    // The whole manifest first: an error in the file as a whole (an unterminated quote, a bad
+    // header, bytes not in --encoding) ends the run before any record is planned.
+    std::vector<std::string> columns;
+    {
+        auto source = plan.manifest->source();
+        ManifestReader reader(plan.manifest->format(), *source, false);
+        std::set<std::string_view> present;  // JSON Lines: the id columns some record has
+        while (auto record = reader.next()) {
+            ++plan.manifest_records;
+            if (plan.manifest->format() == ManifestFormat::jsonl && record->error.empty()) {
+                for (std::string_view c : id_column_candidates) {
+                    if (record->vars.count(std::string(c)) != 0) {
+                        present.insert(c);
+                    }
+                }
+            }
+        }
+        if (reader.error()) {
+            r.diagnostics.push_back(plan.manifest->diagnostic(*reader.error()));
             return r;
         }
-        source.value = std::make_shared<const SourceFile>(SourceFile{job.manifest_path, std::move(*converted)});
-    }
-    auto manifest = parse_manifest(*source.value);
-    for (auto& d : manifest.diagnostics) {
-        r.diagnostics.push_back(std::move(d));
-    }
-    if (!manifest.value) {
-        return r;
+        columns = reader.columns();
+        for (std::string_view c : id_column_candidates) {
+            if (present.count(c) != 0) {
+                columns.emplace_back(c);
+            }
+        }
     }
     ShardChoice shard = choose_shard(job.shard, job.shard_count, [](const char* n) { return std::getenv(n); });
     if (!shard.shard) {
@@ -235,61 +476,51 @@ Result<BatchPlan> plan_batch(const BatchJob& job) {
                                            {"--shard K/N picks part K of N; see the README's section on clusters"}});
         return r;
     }
-    BatchPlan plan;
-    plan.manifest = std::move(*manifest.value);
     plan.shard = *shard.shard;
-    plan.id_column = pick_id_column(plan.manifest, job.id_column);
+    plan.id_column = pick_id_column(Manifest{columns, {}}, job.id_column);
+    plan.content_path = job.content_path;
     plan.default_layout = job.layout_path.empty() ? default_layout_path() : job.layout_path;
-    std::string name_template = job.name_template;
-    if (name_template.empty()) {
-        name_template = plan.id_column.empty() ? "record-{{row}}.pdf" : "{{" + plan.id_column + "}}.pdf";
+    plan.name_template = job.name_template;
+    if (plan.name_template.empty()) {
+        plan.name_template = plan.id_column.empty() ? "record-{{row}}.pdf" : "{{" + plan.id_column + "}}.pdf";
     }
-
-    const std::vector<fs::path> allowed = allowed_dirs(job, plan.default_layout);
-    const auto& records = plan.manifest.records;
-    plan.records.resize(records.size());
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const Record& record = records[i];
-        RecordPlan& p = plan.records[i];
-        if (!record.error.empty()) {
-            p.error = "row " + std::to_string(record.row) + " (line " + std::to_string(record.line) + ") " + record.error;
-            continue;
-        }
-        OutputName name = output_name(name_template, record.vars, record.row);
-        if (!name.error.empty()) {
-            p.error = name.error;
-            continue;
-        }
-        p.output = name.path;
-        choose_content(job, record, p);
-        std::string layout = value_or_empty(record.vars, "layout");
-        p.layout_path = layout.empty() ? plan.default_layout : layout;
-        // A record names files only where the operator allows: never /etc/shadow into a PDF or a
-        // message. The message names the column, not what it holds.
-        for (const char* column : {"content", "layout"}) {
-            const std::string& path = std::string(column) == "content" ? p.content_path : p.layout_path;
-            if (!value_or_empty(record.vars, column).empty() && !inside(path, allowed)) {
-                p.error = std::string("its `") + column + "` column names a file outside the allowed folders; "
-                          "allow its folder with --allow-dir";
-                break;
-            }
-        }
+    plan.allowed = allowed_dirs(job, plan.default_layout);
+    for (std::size_t row = 1; row <= plan.manifest_records; ++row) {
+        plan.mine += plan.shard.owns(row) ? 1 : 0;
     }
-    fail_collisions(plan.manifest, plan.records);
-
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        if (!plan.shard.owns(records[i].row)) {
-            continue;
-        }
-        plan.mine.push_back(i);
-        const RecordPlan& p = plan.records[i];
-        InputPair pair{p.content_path, p.layout_path};
-        if (p.error.empty() && plan.base_digests.count(pair) == 0) {
-            plan.base_digests[pair] = base_digest_input(p.content_path, p.layout_path, job.engine);
-        }
+    if (!find_collisions(plan) || !collect_pairs(plan)) {
+        r.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, changed_message(job.manifest_path), {}});
+        return r;
+    }
+    for (const InputPair& pair : plan.pairs) {
+        plan.base_digests[pair] = base_digest_text(pair.first, pair.second, job.engine);
     }
     r.value = std::move(plan);
     return r;
+}
+
+// ---- this shard's records ----
+
+PlannedRecords::PlannedRecords(const BatchPlan& plan)
+    : m_plan(plan), m_source(plan.manifest->source()), m_reader(plan.manifest->format(), *m_source, false) {}
+
+bool PlannedRecords::next(Record& record, RecordPlan& plan) {
+    if (m_error) {
+        return false;
+    }
+    while (auto r = m_reader.next()) {
+        ++m_read;
+        if (!m_plan.shard.owns(r->row)) {
+            continue;
+        }
+        record = std::move(*r);
+        plan = m_plan.plan_record(record);
+        return true;
+    }
+    if (m_reader.error() || m_read != m_plan.manifest_records || m_plan.manifest->changed()) {
+        m_error = changed_message(m_plan.manifest->path());
+    }
+    return false;
 }
 
 }  // namespace handout

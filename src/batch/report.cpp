@@ -1,5 +1,7 @@
 #include "batch/report.hpp"
 
+#include "deliver/journal.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -37,6 +39,47 @@ nlohmann::ordered_json totals(const Counts& c, double seconds) {
     return t;
 }
 
+nlohmann::ordered_json entry(const RecordReport& rec) {
+    nlohmann::ordered_json e;
+    e["row"] = rec.row;
+    e["id"] = rec.id;
+    e["status"] = std::string(name(rec.status));
+    e["output"] = rec.output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.output);
+    e["pages"] = rec.pages;
+    e["bytes"] = rec.bytes;
+    e["ms"] = std::round(rec.ms * 100) / 100;
+    e["warnings"] = rec.warnings;
+    e["error"] = rec.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.error);
+    return e;
+}
+
+nlohmann::ordered_json header(const Report& r) {
+    nlohmann::ordered_json j;
+    j["handout_report"] = 1;
+    j["manifest"] = r.manifest;
+    j["shard"] = r.shard;
+    j["shard_source"] = r.shard_source;
+    j["jobs"] = r.jobs;
+    j["manifest_records"] = r.manifest_records;
+    return j;
+}
+
+/// `text` (a value dumped with indent 2 on its own) as it reads nested `depth` spaces in: the
+/// lines after the first moved right. A string's line breaks are escaped, so every '\n' is one
+/// of the layout's.
+std::string nested(const std::string& text, std::size_t depth) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    const std::string indent(depth, ' ');
+    for (char c : text) {
+        out += c;
+        if (c == '\n') {
+            out += indent;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string_view name(RecordStatus status) {
@@ -58,32 +101,55 @@ std::optional<RecordStatus> parse_record_status(std::string_view text) {
 }
 
 std::string report_json(const Report& r) {
-    nlohmann::ordered_json j;
-    j["handout_report"] = 1;
-    j["manifest"] = r.manifest;
-    j["shard"] = r.shard;
-    j["shard_source"] = r.shard_source;
-    j["jobs"] = r.jobs;
-    j["manifest_records"] = r.manifest_records;
+    nlohmann::ordered_json j = header(r);
     nlohmann::ordered_json recs = nlohmann::ordered_json::array();
     Counts counts;
     for (const auto& rec : r.records) {
-        nlohmann::ordered_json e;
-        e["row"] = rec.row;
-        e["id"] = rec.id;
-        e["status"] = std::string(name(rec.status));
-        e["output"] = rec.output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.output);
-        e["pages"] = rec.pages;
-        e["bytes"] = rec.bytes;
-        e["ms"] = std::round(rec.ms * 100) / 100;
-        e["warnings"] = rec.warnings;
-        e["error"] = rec.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(rec.error);
-        recs.push_back(std::move(e));
+        recs.push_back(entry(rec));
         counts.add(rec.status, static_cast<std::size_t>(rec.pages), rec.bytes);
     }
     j["records"] = std::move(recs);
     j["totals"] = totals(counts, r.seconds);
     return j.dump(2) + "\n";
+}
+
+struct ReportWriter::State {
+    State(const std::string& path, unsigned mode, const std::string& temp_dir)
+        : file(path, mode, Durability::immediate, temp_dir) {}
+    AtomicFileWriter file;
+    Counts counts;
+    bool any = false;  ///< a record was written
+};
+
+ReportWriter::ReportWriter(const Report& head, const std::string& path, unsigned mode, const std::string& temp_dir)
+    : m_state(std::make_unique<State>(path, mode, temp_dir)) {
+    // report_json's text up to its records: the header object without its closing brace.
+    std::string text = header(head).dump(2);
+    text.erase(text.size() - 2);  // "\n}"
+    m_state->file.write(text + ",\n  \"records\": [");
+}
+
+ReportWriter::~ReportWriter() = default;
+
+void ReportWriter::add(const RecordReport& rec) {
+    m_state->file.write((m_state->any ? ",\n    " : "\n    ") + nested(entry(rec).dump(2), 4));
+    m_state->any = true;
+    m_state->counts.add(rec.status, static_cast<std::size_t>(rec.pages), rec.bytes);
+}
+
+std::optional<std::string> ReportWriter::commit(double seconds) {
+    m_state->file.write(std::string(m_state->any ? "\n  ]" : "]") + ",\n  \"totals\": " +
+                        nested(totals(m_state->counts, seconds).dump(2), 2) + "\n}\n");
+    return m_state->file.commit();
+}
+
+std::size_t ReportWriter::count(RecordStatus status) const {
+    switch (status) {
+        case RecordStatus::ok: return m_state->counts.ok;
+        case RecordStatus::skipped: return m_state->counts.skipped;
+        case RecordStatus::failed: return m_state->counts.failed;
+    }
+    return 0;
 }
 
 MergedReport merge_reports(const std::vector<std::pair<std::string, std::string>>& inputs) {

@@ -2,6 +2,7 @@
 // warnings, error: never a record's values) and totals — as JSON, and the merge of shard reports.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,28 @@ struct Report {
 };
 
 std::string report_json(const Report& r);
+
+/// Writes a report as its records come, in row order, holding one record at a time: the same
+/// bytes report_json gives for the same report. The file appears whole or not at all: written to
+/// a temporary (at the top of `temp_dir` — --out — when that is on the report's file system),
+/// renamed over `path` by commit().
+class ReportWriter {
+public:
+    /// `header`: the report's fields before its records (its `records` and `seconds` unused).
+    ReportWriter(const Report& header, const std::string& path, unsigned mode, const std::string& temp_dir);
+    ~ReportWriter();
+    ReportWriter(const ReportWriter&) = delete;
+    ReportWriter& operator=(const ReportWriter&) = delete;
+
+    void add(const RecordReport& record);
+    /// Writes the totals, flushes the file to disk and puts it in place; an error message, or nullopt.
+    std::optional<std::string> commit(double seconds);
+    std::size_t count(RecordStatus status) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 /// Joins shard reports (JSON texts) into one; records sorted by row. Error text on bad input.
 struct MergedReport {

@@ -4,43 +4,230 @@
 
 #include "deliver/temporary.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <functional>
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace handout {
 
 namespace fs = std::filesystem;
 
-StateJournal::StateJournal(const fs::path& dir, const std::string& name, unsigned mode) : m_path(dir / name), m_mode(mode) {
+// ---- AtomicFileWriter ----
+
+namespace {
+
+/// Flushed to the temporary when it holds this much.
+constexpr std::size_t writer_buffer_bytes = 64 * 1024;
+
+bool write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace
+
+AtomicFileWriter::AtomicFileWriter(std::string path, unsigned mode, Durability durability, const std::string& temp_dir)
+    : m_path(std::move(path)), m_durability(durability) {
+    const fs::path target(m_path);
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        m_error = "cannot create folder `" + dir.string() + "`: " + ec.message();
+        return;
+    }
+    mode &= 0777;
+    // A file being replaced keeps at most the permissions it had (as write_atomically).
+    struct stat existing {};
+    if (::lstat(m_path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+        mode &= static_cast<unsigned>(existing.st_mode) & 0777;
+    }
+    // The requested folder when the rename can reach the target from it, else beside the target.
+    fs::path place = dir;
+    struct stat wanted {}, target_dir {};
+    if (!temp_dir.empty() && ::stat(temp_dir.c_str(), &wanted) == 0 && ::stat(dir.c_str(), &target_dir) == 0 &&
+        wanted.st_dev == target_dir.st_dev) {
+        place = temp_dir;
+    }
+    for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
+        m_temporary = (place / temporary_name(target.filename().string())).string();
+        m_fd = ::open(m_temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, static_cast<mode_t>(mode));
+        if (m_fd < 0 && errno != EEXIST) {
+            break;
+        }
+    }
+    if (m_fd < 0) {
+        m_error = "cannot write in `" + place.string() + "`: " + std::strerror(errno);
+        m_temporary.clear();
+    }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+    if (!m_temporary.empty()) {
+        ::unlink(m_temporary.c_str());
+    }
+}
+
+void AtomicFileWriter::write(std::string_view bytes) {
+    if (m_fd < 0) {
+        return;
+    }
+    m_buffer.append(bytes);
+    if (m_buffer.size() >= writer_buffer_bytes) {
+        flush();
+    }
+}
+
+void AtomicFileWriter::flush() {
+    if (m_fd >= 0 && !m_buffer.empty() && !write_all(m_fd, m_buffer) && !m_error) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    }
+    m_buffer.clear();
+}
+
+std::optional<std::string> AtomicFileWriter::commit() {
+    if (m_fd < 0) {
+        return m_error ? m_error : std::optional<std::string>("cannot write `" + m_path + "`");
+    }
+    flush();
+    if (!m_error && ((m_durability == Durability::immediate && ::fsync(m_fd) != 0) || ::close(m_fd) != 0)) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    } else if (m_error) {
+        ::close(m_fd);
+    }
+    m_fd = -1;
+    if (!m_error && ::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    }
+    if (!m_error) {
+        m_temporary.clear();  // in place: nothing to remove
+    }
+    return m_error;
+}
+
+// ---- StateJournal ----
+
+namespace {
+
+struct Line {
+    std::string_view digest;
+    int pages = 0;
+    std::string_view output;
+};
+
+/// "<64 characters> <pages> <output>"; nullopt for a line that is not whole.
+std::optional<Line> parse_line(std::string_view line) {
+    if (line.size() < 68 || line[64] != ' ') {
+        return std::nullopt;
+    }
+    const std::size_t sp = line.find(' ', 65);
+    if (sp == std::string_view::npos || sp == 65 || sp + 1 >= line.size()) {
+        return std::nullopt;
+    }
+    return Line{line.substr(0, 64), std::atoi(std::string(line.substr(65, sp - 65)).c_str()), line.substr(sp + 1)};
+}
+
+std::uint64_t name_hash(std::string_view output) {
+    return std::hash<std::string_view>{}(output);
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/// The first 64 bits of a digest written as 64 lowercase hex digits; nullopt for anything else
+/// (it can never match a digest record_digest makes).
+std::optional<std::uint64_t> digest_bits(std::string_view hex) {
+    if (hex.size() != 64) {
+        return std::nullopt;
+    }
+    std::uint64_t out = 0;
+    for (std::size_t i = 0; i < hex.size(); ++i) {
+        const int v = hex_value(hex[i]);
+        if (v < 0) {
+            return std::nullopt;
+        }
+        if (i < 16) {
+            out = out << 4 | static_cast<std::uint64_t>(v);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+StateJournal::StateJournal(const fs::path& dir, const std::string& name, unsigned mode) : m_path(dir / name), m_mode(mode) {
+    // Every line of every journal, then, in place, the last per output: the last seen of all
+    // journals (in the folder's order, as before), and whether this shard's own journal says the
+    // same last.
+    std::error_code ec;
+    std::uint32_t order = 0;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         std::string n = entry.path().filename().string();
         // Journals only, not an older version's temporaries (`.handout-state.tmp-XXXXXX`).
         if (n.rfind(".handout-state", 0) != 0 || n.find(".tmp-") != std::string::npos) {
             continue;
         }
+        const bool mine = n == name;
         std::ifstream f(entry.path());
         std::string line;
         while (std::getline(f, line)) {
-            if (auto e = parse(line)) {
-                m_known[e->first] = e->second;
+            if (auto l = parse_line(line)) {
+                const auto bits = digest_bits(l->digest);
+                Entry e;
+                e.name = name_hash(l->output);
+                e.digest = bits.value_or(0);
+                e.pages = static_cast<std::int32_t>(l->pages);
+                e.order = order++ & ((1U << 30) - 1);  // a journal of a billion lines: its order wraps
+                e.valid = bits ? 1 : 0;
+                e.mine = mine ? 1 : 0;
+                m_index.push_back(e);
             }
         }
     }
-    if (fs::exists(m_path, ec)) {
-        std::ifstream f(m_path);
-        std::string line;
-        while (std::getline(f, line)) {
-            if (auto e = parse(line)) {
-                m_mine[e->first] = e->second;
+    std::sort(m_index.begin(), m_index.end(),
+              [](const Entry& a, const Entry& b) { return a.name != b.name ? a.name < b.name : a.order < b.order; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < m_index.size();) {
+        std::size_t end = i;
+        std::optional<Entry> own;
+        for (; end < m_index.size() && m_index[end].name == m_index[i].name; ++end) {
+            if (m_index[end].mine) {
+                own = m_index[end];
             }
         }
+        Entry last = m_index[end - 1];
+        last.mine = own && own->valid == last.valid && own->digest == last.digest && own->pages == last.pages ? 1 : 0;
+        m_index[kept++] = last;
+        i = end;
     }
+    m_index.resize(kept);
     m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, static_cast<mode_t>(m_mode & 0777));
 }
 
@@ -50,52 +237,83 @@ StateJournal::~StateJournal() {
     }
 }
 
-std::optional<int> StateJournal::up_to_date(const std::string& output, const fs::path& file, const std::string& digest) const {
-    auto it = m_known.find(output);
-    std::error_code ec;
-    if (it != m_known.end() && it->second.digest == digest && fs::exists(file, ec)) {
-        return it->second.pages;
-    }
-    return std::nullopt;
+const StateJournal::Entry* StateJournal::find(const std::string& output) const {
+    const std::uint64_t h = name_hash(output);
+    auto it = std::lower_bound(m_index.begin(), m_index.end(), h, [](const Entry& e, std::uint64_t v) { return e.name < v; });
+    return it != m_index.end() && it->name == h ? &*it : nullptr;
 }
 
-void StateJournal::record(const std::string& output, const std::string& digest, int pages) {
+std::optional<int> StateJournal::up_to_date(const std::string& output, const fs::path& file, const std::string& digest) const {
+    const Entry* e = find(output);
+    if (e == nullptr || !e->valid || digest_bits(digest) != e->digest) {
+        return std::nullopt;
+    }
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return std::nullopt;
+    }
+    return e->pages;
+}
+
+void StateJournal::append(const std::string& output, const std::string& digest, int pages) {
     std::string line = digest + " " + std::to_string(pages) + " " + output + "\n";
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_mine[output] = Entry{digest, pages};
     if (m_fd >= 0) {
         ssize_t n = ::write(m_fd, line.data(), line.size());
         (void)n;  // a lost line only costs a re-render next time
     }
 }
 
+void StateJournal::record(const std::string& output, const std::string& digest, int pages) {
+    append(output, digest, pages);
+}
+
 void StateJournal::keep(const std::string& output, const std::string& digest, int pages) {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_mine[output] = Entry{digest, pages};
+    const Entry* e = find(output);
+    if (e != nullptr && e->mine && e->valid && digest_bits(digest) == e->digest && e->pages == pages) {
+        return;  // this shard's journal has it already
+    }
+    append(output, digest, pages);
 }
 
 void StateJournal::compact() {
-    std::string text;
-    for (const auto& [out, e] : m_mine) {
-        text += e.digest + " " + std::to_string(e.pages) + " " + out + "\n";
-    }
     if (m_fd >= 0) {
         ::close(m_fd);
         m_fd = -1;
     }
-    write_atomically(m_path.string(), text, Durability::deferred, m_mode);
-}
-
-std::optional<std::pair<std::string, StateJournal::Entry>> StateJournal::parse(const std::string& line) {
-    if (line.size() < 68 || line[64] != ' ') {
-        return std::nullopt;
+    std::vector<Entry>().swap(m_index);
+    // Which lines are the last of their output: (name hash, line number), sorted.
+    std::vector<std::pair<std::uint64_t, std::size_t>> lines;
+    {
+        std::ifstream f(m_path);
+        std::string line;
+        for (std::size_t n = 0; std::getline(f, line); ++n) {
+            if (auto l = parse_line(line)) {
+                lines.emplace_back(name_hash(l->output), n);
+            }
+        }
     }
-    std::size_t sp = line.find(' ', 65);
-    if (sp == std::string::npos || sp == 65 || sp + 1 >= line.size()) {
-        return std::nullopt;
+    std::sort(lines.begin(), lines.end());
+    std::vector<std::size_t> last;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i + 1 == lines.size() || lines[i + 1].first != lines[i].first) {
+            last.push_back(lines[i].second);
+        }
     }
-    int pages = std::atoi(line.substr(65, sp - 65).c_str());
-    return std::make_pair(line.substr(sp + 1), Entry{line.substr(0, 64), pages});
+    std::vector<std::pair<std::uint64_t, std::size_t>>().swap(lines);
+    std::sort(last.begin(), last.end());
+    AtomicFileWriter out(m_path.string(), m_mode, Durability::deferred);
+    std::ifstream f(m_path);
+    std::string line;
+    std::size_t next = 0;
+    for (std::size_t n = 0; next < last.size() && std::getline(f, line); ++n) {
+        if (n == last[next]) {
+            out.write(line);
+            out.write("\n");
+            ++next;
+        }
+    }
+    (void)out.commit();  // a journal not compacted is still a journal
 }
 
 namespace {

@@ -1,24 +1,57 @@
 // deliver: the journal of a folder's up-to-date outputs — which output was written from which
-// inputs (a digest) and how many pages it has — so a re-run renders only what changed; and the
-// clean-up of temporary files a killed run left behind.
+// inputs (a digest) and how many pages it has — so a re-run renders only what changed; the
+// clean-up of temporary files a killed run left behind; and files written a piece at a time but
+// put in place atomically (the journal's compaction, a batch's report).
 #pragma once
 
 #include "deliver/write_file.hpp"
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>
+#include <string_view>
+#include <vector>
 
 namespace handout {
+
+/// A file written a piece at a time that readers see either as it was or whole, like
+/// write_atomically: a temporary (`.handout-NAME.tmp-…`, created with `mode` under the umask,
+/// never more than a file it replaces allowed) in `temp_dir` when that is on the target's file
+/// system (a batch keeps its temporaries at the top of --out, where a killed run's are cleaned
+/// up), else beside the target; renamed over the target by commit(). Holds 64 KB at most.
+class AtomicFileWriter {
+public:
+    AtomicFileWriter(std::string path, unsigned mode, Durability durability, const std::string& temp_dir = {});
+    ~AtomicFileWriter();  ///< removes the temporary unless committed
+    AtomicFileWriter(const AtomicFileWriter&) = delete;
+    AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+    void write(std::string_view bytes);
+    /// Flushes (to disk with Durability::immediate) and renames into place; an error message
+    /// (the first one met since the start), or nullopt.
+    std::optional<std::string> commit();
+
+private:
+    void flush();
+    std::string m_path;
+    std::string m_temporary;
+    Durability m_durability;
+    int m_fd = -1;
+    std::string m_buffer;
+    std::optional<std::string> m_error;
+};
 
 /// One journal per shard, `.handout-state[-K-of-N]`, one line "<sha256> <pages> <output path>"
 /// appended as each output lands (a killed run loses at most the line being written, and a line
 /// that is not whole is ignored), rewritten compactly at the end. Reads every shard's journal in
-/// the folder at start.
+/// the folder at start, into a compact index: per output, a 64-bit hash of its name, the first
+/// 64 bits of its digest and its pages (24 bytes an output, while loading too; no names, no
+/// lines kept). Two names of one hash, or a changed output whose new digest begins as the old
+/// one did, are as likely as two random 64-bit numbers being equal.
 class StateJournal {
 public:
     /// The journal is created (and rewritten) with `mode` under the umask: a batch passes its
@@ -32,24 +65,32 @@ public:
     /// The page count of an up-to-date output, or nullopt when it must be rendered.
     std::optional<int> up_to_date(const std::string& output, const std::filesystem::path& file, const std::string& digest) const;
 
-    /// Notes a newly written output. Thread-safe; one write() per line.
+    /// Notes a newly written output: appends its line, in one write() (the batch's child
+    /// processes share the file, and their lines never interleave). Thread-safe.
     void record(const std::string& output, const std::string& digest, int pages);
 
-    /// Notes an output that was already up to date. Thread-safe.
+    /// Notes an output that was already up to date: appends its line unless this shard's
+    /// journal already ends up saying the same (its line came from another shard's journal).
     void keep(const std::string& output, const std::string& digest, int pages);
 
-    /// Rewrites the journal with one line per output, atomically.
+    /// Rewrites this shard's journal with the last line of each output, atomically, reading and
+    /// writing a line at a time.
     void compact();
 
 private:
+    /// One output, 24 bytes: what the index keeps instead of its line.
     struct Entry {
-        std::string digest;
-        int pages = 0;
+        std::uint64_t name = 0;    ///< hash of the output name
+        std::uint64_t digest = 0;  ///< the digest's first 64 bits
+        std::int32_t pages = 0;
+        std::uint32_t order : 30;  ///< while loading: the line's place among all journals' lines
+        std::uint32_t valid : 1;   ///< the digest was 64 lowercase hex digits
+        std::uint32_t mine : 1;    ///< loading: from this shard's journal; after: it says the same last
     };
-    static std::optional<std::pair<std::string, Entry>> parse(const std::string& line);
+    const Entry* find(const std::string& output) const;
+    void append(const std::string& output, const std::string& digest, int pages);
     std::filesystem::path m_path;
-    std::map<std::string, Entry> m_known;  ///< every shard's, as found at start
-    std::map<std::string, Entry> m_mine;   ///< this shard's journal
+    std::vector<Entry> m_index;  ///< by name hash; every shard's journal, as found at start
     unsigned m_mode = default_file_mode;
     int m_fd = -1;
     std::mutex m_mutex;
