@@ -1,8 +1,10 @@
 // bench: makes N synthetic patients, runs `handout batch` with --jobs 1 and 2 as child processes, and
 // prints documents/s, wall and CPU ms per document, peak RSS and average PDF size; then times
 // whole `handout render` processes; then hostile sizes (a 1 MB paragraph, a 120 KB word, a layout
-// with 10,000 errors), each one process. A benchmark, not a test: it asserts nothing.
-// `--only batch` or `--only hostile` runs one part.
+// with 10,000 errors), each one process; then a batch's peak memory at 1,000 and 100,000 tiny
+// records, rendered and then again up to date. A benchmark, not a test: it asserts nothing.
+// `--only batch`, `--only hostile` or `--only memory` runs one part; `--memory-records N` adds a
+// size to the memory part.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -170,6 +172,97 @@ void hostile(const fs::path& dir) {
     }
 }
 
+
+/// One `handout batch` of the memory part: wall and CPU seconds (the process and its children),
+/// and peak RSS three ways. `parent_kib` and `children_kib` come from the batch itself
+/// (HANDOUT_TIMINGS prints them): its own VmHWM — the high-water mark of its own memory — and
+/// getrusage(RUSAGE_CHILDREN) in it, the largest of its record and parser processes, each of
+/// which it waited for. `tree_kib` is wait4's figure for the batch process here: the larger of
+/// the two, except that Linux carries the peak of the process that spawned it across execve
+/// (posix_spawn runs in the bench's memory until then), so it is never below this bench's own.
+struct MemoryRun {
+    double wall_s = 0, cpu_s = 0;
+    long parent_kib = -1, children_kib = -1, tree_kib = 0;
+    int status = -1;
+    std::string totals;  ///< "N ok, N skipped, N failed" from the summary line
+};
+
+MemoryRun run_memory(const std::string& manifest, const std::string& content, const fs::path& out, const fs::path& err) {
+    MemoryRun m;
+    std::vector<std::string> args = {HANDOUT_BINARY, "batch", manifest, "-c", content, "--out", out.string(), "--jobs", "2"};
+    std::vector<char*> argv_c;
+    for (auto& a : args) {
+        argv_c.push_back(a.data());
+    }
+    argv_c.push_back(nullptr);
+    setenv("HANDOUT_TIMINGS", "1", 1);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    unsetenv("HANDOUT_TIMINGS");
+    if (spawned != 0) {
+        return m;
+    }
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // wait4's times include the children the batch waited for.
+    m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    m.tree_kib = ru.ru_maxrss;
+    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::ifstream f(err);
+    for (std::string line; std::getline(f, line);) {
+        if (auto at = line.find("peak RSS: parent "); at != std::string::npos) {
+            std::sscanf(line.c_str() + at, "peak RSS: parent %ld KiB, children %ld KiB", &m.parent_kib, &m.children_kib);
+        }
+        if (auto at = line.find(" records: "); at != std::string::npos && line.find(" ok, ") != std::string::npos) {
+            const auto in = line.find(" in ", at);
+            m.totals = line.substr(at + 10, in == std::string::npos ? std::string::npos : in - at - 10);
+        }
+    }
+    return m;
+}
+
+/// A batch's peak memory as its manifest grows: tiny records (an id and a name, a one-line
+/// sheet), rendered, then run again with every output up to date (no child renders: what the
+/// batch process itself holds per record shows alone).
+void memory(const fs::path& dir, std::vector<std::size_t> sizes) {
+    const fs::path content = dir / "tiny.md";
+    std::ofstream(content) << "---\ntitle: \"Bench\"\nlang: en\n---\n\nHello {{patient.name}}.\n";
+    std::printf("\nbatch peak memory, tiny records (--jobs 2): the batch process (VmHWM) and the largest of its\n"
+                "child processes (RUSAGE_CHILDREN in the batch); wait4's figure for the whole tree beside them\n\n"
+                "| records | run | records ok, skipped, failed | wall s | CPU s | batch process | children | wait4 (tree) |\n"
+                "|---:|---|---|---:|---:|---:|---:|---:|\n");
+    for (std::size_t n : sizes) {
+        const fs::path manifest = dir / ("tiny-" + std::to_string(n) + ".csv");
+        {
+            std::ofstream f(manifest);
+            f << "patient.id,patient.name\n";
+            for (std::size_t i = 1; i <= n; ++i) {
+                f << "T" << i << ",Ana Ruiz " << i << "\n";
+            }
+        }
+        const fs::path out = dir / ("memory-" + std::to_string(n));
+        for (const char* run : {"renders", "up to date"}) {
+            const MemoryRun m = run_memory(manifest.string(), content.string(), out, dir / "memory-stderr.txt");
+            std::printf("| %zu | %s | %s | %.1f | %.1f | %.1f MiB | %.1f MiB | %.1f MiB |\n", n, run, m.totals.c_str(), m.wall_s,
+                        m.cpu_s, static_cast<double>(m.parent_kib) / 1024.0, static_cast<double>(m.children_kib) / 1024.0,
+                        static_cast<double>(m.tree_kib) / 1024.0);
+            if (m.status != 0) {
+                std::printf("  (exit %d)\n", m.status);
+            }
+            std::fflush(stdout);
+        }
+        fs::remove_all(out);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,9 +270,12 @@ int main(int argc, char** argv) {
     std::string content = "content/ketamine-consent.md";
     std::string layout = "layouts/letter.toml";
     std::string only;
+    std::vector<std::size_t> memory_sizes = {1000, 100000};
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--only") {
+        if (a == "--memory-records") {
+            memory_sizes.push_back(std::strtoul(argv[i + 1], nullptr, 10));
+        } else if (a == "--only") {
             only = argv[i + 1];
         } else if (a == "--records") {
             n = std::strtoul(argv[i + 1], nullptr, 10);
@@ -194,6 +290,11 @@ int main(int argc, char** argv) {
     fs::create_directories(dir);
     if (only == "hostile") {
         hostile(dir);
+        fs::remove_all(dir);
+        return 0;
+    }
+    if (only == "memory") {
+        memory(dir, memory_sizes);
         fs::remove_all(dir);
         return 0;
     }
@@ -248,6 +349,7 @@ int main(int argc, char** argv) {
     std::printf("\none `handout render` process, start-up included: %.1f ms (mean of %d)\n", per, reps);
     if (only != "batch") {
         hostile(dir);
+        memory(dir, memory_sizes);
     }
     fs::remove_all(dir);
     return 0;

@@ -276,7 +276,7 @@ public:
                     tasks.push_back(m_window.size() - 1);
                 }
             }
-            ChildPool(processes, limits)
+            ChildPool(processes, limits, [this] { m_meter.tick(); })
                     .run(
                             tasks, [this](std::size_t k) { return serve(k); },
                             [] { return stage_times_on() ? stage_totals() : std::string(); },

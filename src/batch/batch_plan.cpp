@@ -176,8 +176,19 @@ std::uint64_t name_hash(std::string_view name) {
 /// Copies `from` (a pipe) into an unnamed temporary file; the new descriptor, or -1 with `error`.
 int spool(int from, std::string& error) {
     std::error_code ec;
-    const fs::path dir = fs::temp_directory_path(ec);
-    int fd = ::open(ec ? "/tmp" : dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    fs::path dir = fs::temp_directory_path(ec);
+    if (ec) {
+        dir = "/tmp";
+    }
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        // A file system without O_TMPFILE: a named one, unlinked at once.
+        std::string name = (dir / "handout-manifest-XXXXXX").string();
+        fd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd >= 0) {
+            ::unlink(name.c_str());
+        }
+    }
     if (fd < 0) {
         error = std::string("cannot make a temporary copy of it: ") + std::strerror(errno);
         return -1;
@@ -510,6 +521,9 @@ bool PlannedRecords::next(Record& record, RecordPlan& plan) {
     }
     while (auto r = m_reader.next()) {
         ++m_read;
+        if (m_plan.manifest->changed()) {
+            break;  // what is read now may not be what was planned: no record more
+        }
         if (!m_plan.shard.owns(r->row)) {
             continue;
         }
