@@ -98,4 +98,29 @@ TEST_CASE("a second batch into the same --out is refused while the first runs, a
     CHECK(third.exit_code == 0);
 }
 
+TEST_CASE("the terminal gets the first 20 failed records and a count of the rest; the report has them all") {
+    test::TempDir dir;
+    std::string csv = "patient.id,patient.name\n";
+    for (int i = 1; i <= 25; ++i) {
+        csv += "F" + std::to_string(i) + ",Bad\x01name\n";  // a control character fails each record
+    }
+    csv += "F26,Ann\n";
+    const std::string manifest = dir / "m.csv";
+    test::write_file(manifest, csv);
+    auto r = test::run_batch_cli({"batch", manifest, "-c", greeting, "--out", dir / "out"});
+    CHECK(r.exit_code == 1);
+    std::size_t lines = 0;
+    for (const auto& line : test::split_lines(r.err)) {
+        lines += test::contains(line, " failed: ") ? 1 : 0;
+    }
+    CHECK(lines == 20);
+    CHECK_MESSAGE(test::contains(r.err, "handout: row 20 (id F20) failed: "), r.err);
+    CHECK_FALSE(test::contains(r.err, "(id F21)"));
+    CHECK(test::contains(r.err, "handout: … and 5 more failed records (see the report)"));
+    const auto rows = test::by_row(test::read_json(dir / "out/report.json"));
+    REQUIRE(rows.size() == 26);
+    CHECK(test::contains(test::error_of(rows.at(25)), "holds the control character U+0001"));
+    CHECK(rows.at(26)["status"] == "ok");
+}
+
 }  // TEST_SUITE

@@ -410,8 +410,8 @@ private:
         m_meter.record_done(report.status);
     }
 
-    /// In the parent: a record's entry goes to the report; a failure also to the outcome, whole
-    /// for the first few (the CLI shows them), by row alone after.
+    /// In the parent: a record's entry goes to the report; a failure is counted, and the first
+    /// few go to the outcome too (the CLI shows them).
     void publish(RecordReport report) {
         m_report.add(report);
         if (report.status != RecordStatus::failed) {
@@ -420,11 +420,6 @@ private:
         ++m_outcome.failed_records;
         if (m_outcome.report.records.size() < failures_kept_whole) {
             m_outcome.report.records.push_back(std::move(report));
-        } else {
-            RecordReport bare;
-            bare.row = report.row;
-            bare.status = RecordStatus::failed;
-            m_outcome.report.records.push_back(std::move(bare));
         }
     }
 

@@ -46,9 +46,9 @@ struct BatchJob {
 struct BatchOutcome {
     ExitCode exit_code = ExitCode::ok;    ///< ok: all records done; failed: some failed; bad_input: unusable input
     Diagnostics diagnostics;              ///< about the inputs as a whole
-    /// The report's header and, of its records, only the failed ones, in row order: the first 20
-    /// whole, the later ones by row and status alone. The whole report is in the file
-    /// (report_written), written as the records came: a batch holds no entry per record.
+    /// The report's header and, of its records, the first 20 failed ones, in row order. The
+    /// whole report is in the file (report_written), written as the records came: a batch
+    /// holds no entry per record.
     Report report;
     std::size_t failed_records = 0;       ///< all of them
     std::string report_written;

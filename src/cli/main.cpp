@@ -191,18 +191,14 @@ int main(int argc, char** argv) {
         print(outcome.diagnostics);
         // Failed records by row and id only: the messages carry no record values. The report
         // has them all; the terminal gets the first few.
-        std::size_t failed = 0;
-        for (const auto& r : outcome.report.records) {
-            if (r.status != handout::RecordStatus::failed || quiet) {
-                continue;
-            }
-            if (++failed <= 20) {
-                std::cerr << "handout: row " << r.row << (r.id.empty() ? "" : " (id " + r.id + ")") << " failed: " << r.error
-                          << "\n";
-            }
+        const std::size_t shown = quiet ? 0 : outcome.report.records.size();
+        for (std::size_t i = 0; i < shown; ++i) {
+            const auto& r = outcome.report.records[i];
+            std::cerr << "handout: row " << r.row << (r.id.empty() ? "" : " (id " + r.id + ")") << " failed: " << r.error
+                      << "\n";
         }
-        if (failed > 20) {
-            std::cerr << "handout: … and " << failed - 20 << " more failed records (see the report)\n";
+        if (!quiet && outcome.failed_records > shown) {
+            std::cerr << "handout: … and " << outcome.failed_records - shown << " more failed records (see the report)\n";
         }
         if (!outcome.report_written.empty() && !quiet) {
             std::cerr << "handout: report: " << outcome.report_written << "\n";

@@ -18,33 +18,6 @@
 
 namespace handout {
 
-/// A file written a piece at a time that readers see either as it was or whole, like
-/// write_atomically: a temporary (`.handout-NAME.tmp-…`, created with `mode` under the umask,
-/// never more than a file it replaces allowed) in `temp_dir` when that is on the target's file
-/// system (a batch keeps its temporaries at the top of --out, where a killed run's are cleaned
-/// up), else beside the target; renamed over the target by commit(). Holds 64 KB at most.
-class AtomicFileWriter {
-public:
-    AtomicFileWriter(std::string path, unsigned mode, Durability durability, const std::string& temp_dir = {});
-    ~AtomicFileWriter();  ///< removes the temporary unless committed
-    AtomicFileWriter(const AtomicFileWriter&) = delete;
-    AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-
-    void write(std::string_view bytes);
-    /// Flushes (to disk with Durability::immediate) and renames into place; an error message
-    /// (the first one met since the start), or nullopt.
-    std::optional<std::string> commit();
-
-private:
-    void flush();
-    std::string m_path;
-    std::string m_temporary;
-    Durability m_durability;
-    int m_fd = -1;
-    std::string m_buffer;
-    std::optional<std::string> m_error;
-};
-
 /// One journal per shard, `.handout-state[-K-of-N]`, one line "<sha256> <pages> <output path>"
 /// appended as each output lands (a killed run loses at most the line being written, and a line
 /// that is not whole is ignored), rewritten compactly at the end. Reads every shard's journal in

@@ -112,4 +112,83 @@ void sync_folder(const std::string& dir) {
     }
 }
 
+/// Flushed to the temporary when it holds this much.
+constexpr std::size_t writer_buffer_bytes = 64 * 1024;
+
+AtomicFileWriter::AtomicFileWriter(std::string path, unsigned mode, Durability durability, const std::string& temp_dir)
+    : m_path(std::move(path)), m_durability(durability) {
+    const fs::path target(m_path);
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        m_error = "cannot create folder `" + dir.string() + "`: " + ec.message();
+        return;
+    }
+    mode &= 0777;
+    // A file being replaced keeps at most the permissions it had (as write_atomically).
+    struct stat existing {};
+    if (::lstat(m_path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+        mode &= static_cast<unsigned>(existing.st_mode) & 0777;
+    }
+    // The requested folder when the rename can reach the target from it, else beside the target.
+    fs::path place = dir;
+    struct stat wanted {}, target_dir {};
+    if (!temp_dir.empty() && ::stat(temp_dir.c_str(), &wanted) == 0 && ::stat(dir.c_str(), &target_dir) == 0 &&
+        wanted.st_dev == target_dir.st_dev) {
+        place = temp_dir;
+    }
+    m_fd = create_temporary(place, target.filename().string(), mode, m_temporary);
+    if (m_fd < 0) {
+        m_error = "cannot write in `" + place.string() + "`: " + std::strerror(errno);
+        m_temporary.clear();
+    }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+    if (!m_temporary.empty()) {
+        ::unlink(m_temporary.c_str());
+    }
+}
+
+void AtomicFileWriter::write(std::string_view bytes) {
+    if (m_fd < 0) {
+        return;
+    }
+    m_buffer.append(bytes);
+    if (m_buffer.size() >= writer_buffer_bytes) {
+        flush();
+    }
+}
+
+void AtomicFileWriter::flush() {
+    if (m_fd >= 0 && !m_buffer.empty() && !write_all(m_fd, m_buffer) && !m_error) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    }
+    m_buffer.clear();
+}
+
+std::optional<std::string> AtomicFileWriter::commit() {
+    if (m_fd < 0) {
+        return m_error ? m_error : std::optional<std::string>("cannot write `" + m_path + "`");
+    }
+    flush();
+    if (!m_error && ((m_durability == Durability::immediate && ::fsync(m_fd) != 0) || ::close(m_fd) != 0)) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    } else if (m_error) {
+        ::close(m_fd);
+    }
+    m_fd = -1;
+    if (!m_error && ::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+        m_error = "cannot write `" + m_path + "`: " + std::strerror(errno);
+    }
+    if (!m_error) {
+        m_temporary.clear();  // in place: nothing to remove
+    }
+    return m_error;
+}
+
 }  // namespace handout
