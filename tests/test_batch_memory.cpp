@@ -174,11 +174,21 @@ void check_same(const std::vector<handout::Record>& a, const std::vector<handout
     }
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer (the test binary and handout are built alike) freed memory waits in
+// ASan's quarantine (256 MB) before reuse, so peak RSS grows with what was ever allocated, not
+// with what is held: measured, 2,000 records 135 MiB and 20,000 records 427 MiB in the batch
+// process. The memory case runs in the plain build only.
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+
 }  // namespace
 
 TEST_SUITE("batch") {
 
-TEST_CASE("a batch's peak memory does not grow with its length: 2,000 and 20,000 records") {
+TEST_CASE("a batch's peak memory does not grow with its length: 2,000 and 20,000 records" * doctest::skip(sanitized)) {
     // Held as before this was streamed, 20,000 records took 50 MiB more than 2,000 (measured with
     // this test's records: 22 MiB for the process tree, then 72 MiB — 2.5 KB a record: the
     // manifest's records, their plans, reports and digests, the journal's maps), in the batch
