@@ -5,6 +5,8 @@
 // records, rendered and then again up to date. A benchmark, not a test: it asserts nothing.
 // `--only batch`, `--only hostile` or `--only memory` runs one part; `--memory-records N` adds a
 // size to the memory part.
+#include "run_quiet.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,10 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef HANDOUT_BINARY
@@ -26,6 +24,9 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using bench::Child;
+using bench::run_quiet;
 
 struct Run {
     unsigned jobs = 1;
@@ -56,23 +57,13 @@ Run run_batch_child(const std::string& manifest, const std::string& content, con
     // The real command in its own process, so peak RSS is that of a batch as people run it.
     std::vector<std::string> args = {HANDOUT_BINARY, "batch", manifest, "-c", content, "-l", layout,
                                      "--out", out.string(), "--jobs", std::to_string(jobs), "--engine", engine, "--force", "--quiet"};
-    std::vector<char*> argv_c;
-    for (auto& a : args) {
-        argv_c.push_back(a.data());
-    }
-    argv_c.push_back(nullptr);
-    auto t0 = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    if (posix_spawn(&pid, argv_c[0], nullptr, nullptr, argv_c.data(), environ) != 0) {
+    const Child child = run_quiet(std::move(args));
+    if (child.status < 0) {
         return run;
     }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    run.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    run.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+    run.wall_s = child.wall_s;
+    run.cpu_s = child.cpu_s;
+    run.rss_mib = child.rss_mib;
     for (const auto& e : fs::directory_iterator(out)) {
         if (e.path().extension() == ".pdf") {
             ++run.docs;
@@ -80,41 +71,6 @@ Run run_batch_child(const std::string& manifest, const std::string& content, con
         }
     }
     return run;
-}
-
-/// One child process with its output thrown away: wall and CPU seconds, peak RSS, exit status.
-struct Child {
-    double wall_s = 0, cpu_s = 0, rss_mib = 0;
-    int status = -1;
-};
-
-Child run_quiet(std::vector<std::string> args) {
-    Child c;
-    std::vector<char*> argv_c;
-    for (auto& a : args) {
-        argv_c.push_back(a.data());
-    }
-    argv_c.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    auto t0 = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) {
-        return c;
-    }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    c.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    c.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    c.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
-    c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return c;
 }
 
 /// `n` bytes or a little more of ordinary words with spaces, as one paragraph.
@@ -190,32 +146,16 @@ struct MemoryRun {
 MemoryRun run_memory(const std::string& manifest, const std::string& content, const fs::path& out, const fs::path& err) {
     MemoryRun m;
     std::vector<std::string> args = {HANDOUT_BINARY, "batch", manifest, "-c", content, "--out", out.string(), "--jobs", "2"};
-    std::vector<char*> argv_c;
-    for (auto& a : args) {
-        argv_c.push_back(a.data());
-    }
-    argv_c.push_back(nullptr);
     setenv("HANDOUT_TIMINGS", "1", 1);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const auto t0 = std::chrono::steady_clock::now();
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    const Child child = run_quiet(std::move(args), err.string());
     unsetenv("HANDOUT_TIMINGS");
-    if (spawned != 0) {
+    if (child.status < 0) {
         return m;
     }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    // wait4's times include the children the batch waited for.
-    m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    m.tree_kib = ru.ru_maxrss;
-    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    m.wall_s = child.wall_s;
+    m.cpu_s = child.cpu_s;  // wait4's times include the children the batch waited for
+    m.tree_kib = static_cast<long>(child.rss_mib * 1024.0);
+    m.status = child.status;
     std::ifstream f(err);
     for (std::string line; std::getline(f, line);) {
         if (auto at = line.find("peak RSS: parent "); at != std::string::npos) {
@@ -328,24 +268,12 @@ int main(int argc, char** argv) {
                                      "--var", "patient.name=Bench Patient", "--var", "date=2026-12-01",
                                      "--var", "clinician.name=Dr. Okafor", "--var", "clinic.phone=(555) 014-2368",
                                      "-o", out_pdf};
-    std::vector<char*> argv_c;
-    for (auto& a : args) {
-        argv_c.push_back(a.data());
-    }
-    argv_c.push_back(nullptr);
-    auto once = [&]() {
-        pid_t pid = 0;
-        if (posix_spawn(&pid, argv_c[0], nullptr, nullptr, argv_c.data(), environ) == 0) {
-            int st = 0;
-            waitpid(pid, &st, 0);
-        }
-    };
-    once();  // warm the caches (fontconfig, hyphenation)
-    auto t0 = std::chrono::steady_clock::now();
+    run_quiet(args);  // warm the caches (fontconfig, hyphenation)
+    double total_s = 0;
     for (int i = 0; i < reps; ++i) {
-        once();
+        total_s += run_quiet(args).wall_s;
     }
-    double per = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
+    double per = 1000 * total_s / reps;
     std::printf("\none `handout render` process, start-up included: %.1f ms (mean of %d)\n", per, reps);
     if (only != "batch") {
         hostile(dir);

@@ -10,6 +10,8 @@
 #include "core/diagnostic.hpp"
 #include "layout/parse_layout.hpp"
 
+#include "run_quiet.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,10 +21,6 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef HANDOUT_BINARY
@@ -126,40 +124,8 @@ void paragraph_in_process() {
     std::fflush(stdout);
 }
 
-struct Child {
-    double wall_s = 0, cpu_s = 0, rss_mib = 0;
-    int status = -1;
-};
-
-/// One `handout` process with its output thrown away.
-Child run_quiet(std::vector<std::string> args) {
-    Child c;
-    std::vector<char*> argv_c;
-    for (auto& a : args) {
-        argv_c.push_back(a.data());
-    }
-    argv_c.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    const auto t0 = Clock::now();
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv_c[0], &actions, nullptr, argv_c.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) {
-        return c;
-    }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    c.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    c.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-    c.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
-    c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return c;
-}
+using bench::Child;
+using bench::run_quiet;
 
 void processes(const fs::path& dir, const std::vector<long>& sizes) {
     const std::string binary = HANDOUT_BINARY;

@@ -840,4 +840,15 @@ std::string error_of(const nlohmann::ordered_json& record) {
     return record["error"].is_string() ? record["error"].get<std::string>() : std::string();
 }
 
+const handout::Paragraph& first_paragraph(const handout::Document& doc) {
+    for (const auto& b : doc.blocks) {
+        if (const auto* p = std::get_if<handout::Paragraph>(&b.v)) {
+            return *p;
+        }
+    }
+    FAIL("no paragraph");
+    static const handout::Paragraph none;
+    return none;
+}
+
 }  // namespace test

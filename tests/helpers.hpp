@@ -3,6 +3,7 @@
 #pragma once
 
 #include "check/check.hpp"
+#include "content/document.hpp"
 #include "core/diagnostic.hpp"
 #include "core/glib_ptr.hpp"
 #include "core/hb_ptr.hpp"
@@ -158,6 +159,9 @@ std::string front_matter_title(const std::string& path);
 
 /// A JSON file (a batch report); fails the test when it does not parse.
 nlohmann::ordered_json read_json(const std::string& path);
+
+/// The document's first top-level paragraph (the test fails when it has none).
+const handout::Paragraph& first_paragraph(const handout::Document& doc);
 
 /// A batch report's records by row number.
 std::map<std::size_t, nlohmann::ordered_json> by_row(const nlohmann::ordered_json& report);

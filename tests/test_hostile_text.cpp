@@ -85,16 +85,7 @@ void check_clean_messages(const Diagnostics& ds, std::string_view value = {}) {
     }
 }
 
-const Paragraph& first_paragraph(const Document& doc) {
-    for (const auto& b : doc.blocks) {
-        if (const auto* p = std::get_if<Paragraph>(&b.v)) {
-            return *p;
-        }
-    }
-    FAIL("no paragraph");
-    static const Paragraph none;
-    return none;
-}
+using test::first_paragraph;
 
 using test::by_row;
 using test::error_of;

@@ -16,16 +16,7 @@ Document parsed(std::string text) {
     return std::move(*r.value);
 }
 
-const Paragraph& first_paragraph(const Document& doc) {
-    for (const auto& b : doc.blocks) {
-        if (const auto* p = std::get_if<Paragraph>(&b.v)) {
-            return *p;
-        }
-    }
-    FAIL("no paragraph");
-    static const Paragraph none;
-    return none;
-}
+using test::first_paragraph;
 
 }  // namespace
 

@@ -10,9 +10,7 @@ namespace {
 /// Where each limit lives in Limits, by name.
 struct LimitField {
     LimitInfo info;
-    std::uint64_t Limits::*u64 = nullptr;
-    std::size_t Limits::*size = nullptr;
-    std::uintmax_t Limits::*umax = nullptr;
+    std::uint64_t Limits::*value = nullptr;
     bool bytes = false;  ///< K/M/G are 1024-based; else k/M are 1000-based
 };
 
@@ -20,15 +18,14 @@ const std::vector<LimitField>& fields() {
     // The largest values keep each limit meaningful: nesting past 100 would reach the
     // typesetter's own guard, sizes past 1 GiB are no longer a limit a worker can honour.
     static const std::vector<LimitField> all = {
-        {{"text-size", "bytes", 1u << 30, "a content, layout or kind file"}, nullptr, nullptr, &Limits::text_bytes, true},
-        {{"picture-size", "bytes", 1u << 30, "a picture or logo file"}, nullptr, nullptr, &Limits::picture_bytes, true},
-        {{"picture-pixels", "pixels", 1'000'000'000, "a picture's width × height"}, &Limits::picture_pixels, nullptr,
-         nullptr, false},
-        {{"nesting", "levels", 100, "blocks, front matter lists and layout tables inside one another"}, nullptr,
-         &Limits::nesting, nullptr, false},
-        {{"value-size", "bytes", 64u << 20, "one variable's value (--var, --data, a manifest field)"}, nullptr,
-         &Limits::value_bytes, nullptr, true},
-        {{"pages", "pages", 100'000, "the pages of one document"}, nullptr, &Limits::pages, nullptr, false},
+        {{"text-size", "bytes", 1u << 30, "a content, layout or kind file"}, &Limits::text_bytes, true},
+        {{"picture-size", "bytes", 1u << 30, "a picture or logo file"}, &Limits::picture_bytes, true},
+        {{"picture-pixels", "pixels", 1'000'000'000, "a picture's width × height"}, &Limits::picture_pixels, false},
+        {{"nesting", "levels", 100, "blocks, front matter lists and layout tables inside one another"}, &Limits::nesting,
+         false},
+        {{"value-size", "bytes", 64u << 20, "one variable's value (--var, --data, a manifest field)"},
+         &Limits::value_bytes, true},
+        {{"pages", "pages", 100'000, "the pages of one document"}, &Limits::pages, false},
     };
     return all;
 }
@@ -98,13 +95,7 @@ std::uint64_t limit_value(const Limits& limits, std::string_view name) {
     if (f == nullptr) {
         return 0;
     }
-    if (f->u64 != nullptr) {
-        return limits.*(f->u64);
-    }
-    if (f->size != nullptr) {
-        return limits.*(f->size);
-    }
-    return limits.*(f->umax);
+    return limits.*(f->value);
 }
 
 std::optional<std::string> apply_limit(Limits& limits, std::string_view setting) {
@@ -127,13 +118,7 @@ std::optional<std::string> apply_limit(Limits& limits, std::string_view setting)
         return "--limit " + std::string(name) + "=" + std::string(text) + ": the value must be from 1 to " +
                std::to_string(f->info.max_value) + " " + std::string(f->info.unit);
     }
-    if (f->u64 != nullptr) {
-        limits.*(f->u64) = *amount;
-    } else if (f->size != nullptr) {
-        limits.*(f->size) = static_cast<std::size_t>(*amount);
-    } else {
-        limits.*(f->umax) = *amount;
-    }
+    limits.*(f->value) = *amount;
     return std::nullopt;
 }
 

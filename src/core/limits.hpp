@@ -12,12 +12,12 @@
 namespace handout {
 
 struct Limits {
-    std::uintmax_t text_bytes = 8u << 20;        ///< text-size: a content, layout or kind file
-    std::uintmax_t picture_bytes = 32u << 20;    ///< picture-size: a picture or logo file
+    std::uint64_t text_bytes = 8u << 20;         ///< text-size: a content, layout or kind file
+    std::uint64_t picture_bytes = 32u << 20;     ///< picture-size: a picture or logo file
     std::uint64_t picture_pixels = 40'000'000;   ///< picture-pixels: a picture's width × height
-    std::size_t nesting = 64;                    ///< nesting: blocks, front matter lists, layout tables
-    std::size_t value_bytes = 64u << 10;         ///< value-size: one variable's value
-    std::size_t pages = 100;                     ///< pages: one document
+    std::uint64_t nesting = 64;                  ///< nesting: blocks, front matter lists, layout tables
+    std::uint64_t value_bytes = 64u << 10;       ///< value-size: one variable's value
+    std::uint64_t pages = 100;                   ///< pages: one document
 };
 
 /// One limit as the README and `--limit` name it.

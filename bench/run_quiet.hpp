@@ -1,0 +1,20 @@
+// bench: one process run with its output thrown away, measured as the benches report it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace bench {
+
+/// Wall and CPU seconds, peak RSS (wait4's: the process and what it waited for) and exit status
+/// (128 + the signal when one ended it; -1 when it could not be started).
+struct Child {
+    double wall_s = 0, cpu_s = 0, rss_mib = 0;
+    int status = -1;
+};
+
+/// Runs `args` (args[0] a path, no PATH search) in this process's environment with stdout to
+/// /dev/null and stderr to `stderr_path` (created 0600), and waits for it.
+Child run_quiet(std::vector<std::string> args, const std::string& stderr_path = "/dev/null");
+
+}  // namespace bench
