@@ -5,7 +5,7 @@
 // records, rendered and then again up to date. A benchmark, not a test: it asserts nothing.
 // `--only batch`, `--only hostile` or `--only memory` runs one part; `--memory-records N` adds a
 // size to the memory part.
-#include "run_quiet.hpp"
+#include "bench_util.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using bench::Child;
+using bench::prose_bytes;
 using bench::run_quiet;
 
 struct Run {
@@ -73,19 +74,6 @@ Run run_batch_child(const std::string& manifest, const std::string& content, con
     return run;
 }
 
-/// `n` bytes or a little more of ordinary words with spaces, as one paragraph.
-std::string prose_bytes(std::size_t n) {
-    static const char* vocab[] = {"the", "infusion", "staff", "watch", "dose", "closely", "and", "you",
-                                  "may", "feel", "tired", "after", "session", "pain", "changes", "slowly"};
-    std::string out;
-    for (std::size_t i = 0; out.size() < n; ++i) {
-        out += (i == 0 ? "" : " ") + std::string(vocab[(i * 7 + i / 5) % 16]);
-        if (i % 11 == 10) {
-            out += ".";
-        }
-    }
-    return out;
-}
 
 /// Hostile sizes, one `handout` process each (the time includes start-up, checks and output).
 void hostile(const fs::path& dir) {

@@ -10,7 +10,7 @@
 #include "core/diagnostic.hpp"
 #include "layout/parse_layout.hpp"
 
-#include "run_quiet.hpp"
+#include "bench_util.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -31,6 +31,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using bench::Child;
+using bench::prose_bytes;
+using bench::run_quiet;
+
 using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t0) {
@@ -50,19 +54,6 @@ std::string layout_with_errors(long n) {
     return text;
 }
 
-/// `n` bytes or a little more of ordinary words with spaces, on one line.
-std::string prose_bytes(std::size_t n) {
-    static const char* vocab[] = {"the", "infusion", "staff", "watch", "dose", "closely", "and", "you",
-                                  "may", "feel", "tired", "after", "session", "pain", "changes", "slowly"};
-    std::string out;
-    for (std::size_t i = 0; out.size() < n; ++i) {
-        out += (i == 0 ? "" : " ") + std::string(vocab[(i * 7 + i / 5) % 16]);
-        if (i % 11 == 10) {
-            out += ".";
-        }
-    }
-    return out;
-}
 
 std::size_t format_all(const handout::Diagnostics& ds) {
     std::size_t bytes = 0;
@@ -123,9 +114,6 @@ void paragraph_in_process() {
     std::printf("a 10,000-error layout's positions by a scan each: %.1f ms (columns summed: %zu)\n", ms_since(t0), lines);
     std::fflush(stdout);
 }
-
-using bench::Child;
-using bench::run_quiet;
 
 void processes(const fs::path& dir, const std::vector<long>& sizes) {
     const std::string binary = HANDOUT_BINARY;

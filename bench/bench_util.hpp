@@ -1,6 +1,8 @@
-// bench: one process run with its output thrown away, measured as the benches report it.
+// bench: what both benches use — one process run with its output thrown away, measured as the
+// benches report it, and plain prose of a given size.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,9 @@ struct Child {
 /// Runs `args` (args[0] a path, no PATH search) in this process's environment with stdout to
 /// /dev/null and stderr to `stderr_path` (created 0600), and waits for it.
 Child run_quiet(std::vector<std::string> args, const std::string& stderr_path = "/dev/null");
+
+/// `n` bytes or a little more of ordinary words with spaces and a full stop every eleven words,
+/// on one line: one paragraph.
+std::string prose_bytes(std::size_t n);
 
 }  // namespace bench

@@ -1,4 +1,4 @@
-#include "run_quiet.hpp"
+#include "bench_util.hpp"
 
 #include <chrono>
 
@@ -37,6 +37,19 @@ Child run_quiet(std::vector<std::string> args, const std::string& stderr_path) {
     c.rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
     c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return c;
+}
+
+std::string prose_bytes(std::size_t n) {
+    static const char* vocab[] = {"the", "infusion", "staff", "watch", "dose", "closely", "and", "you",
+                                  "may", "feel", "tired", "after", "session", "pain", "changes", "slowly"};
+    std::string out;
+    for (std::size_t i = 0; out.size() < n; ++i) {
+        out += (i == 0 ? "" : " ") + std::string(vocab[(i * 7 + i / 5) % 16]);
+        if (i % 11 == 10) {
+            out += ".";
+        }
+    }
+    return out;
 }
 
 }  // namespace bench
