@@ -1,0 +1,40 @@
+// mail: the e-mail template file (`--email-template`): a few headers, a plain-text body and an
+// optional HTML alternative, each with `{{variables}}` filled from a record.
+//
+// The file (README, "Sending to patients"):
+//
+//     From: Riverside Pain Clinic <consent@riverside.example>
+//     Reply-To: Front desk <desk@riverside.example>        (optional)
+//     Subject: Your consent sheet for {{date}}
+//
+//     Dear {{patient.name}},
+//     … the plain-text body …
+//     --- html ---                                           (optional: from here, the HTML body)
+//     <p>Dear {{patient.name}},</p>
+//
+// Only From, Reply-To and Subject may be given, each once (From and Subject required); From and
+// Reply-To are fixed addresses (no variables: a record must never choose a sender); Subject and
+// the bodies may use variables. Values filled into the HTML body are escaped.
+#pragma once
+
+#include "core/diagnostic.hpp"
+#include "core/limits.hpp"
+
+#include <string>
+
+namespace handout {
+
+struct EmailTemplate {
+    SourcePtr file;
+    std::string from;       ///< one mailbox, as written: `Name <addr>` or `addr`
+    std::string reply_to;   ///< empty when not given
+    std::string subject;    ///< template text
+    std::string text;       ///< plain-text body template (LF line ends)
+    std::string html;       ///< HTML body template, empty when there is none
+    std::string from_address;  ///< the addr-spec of `from` (the SMTP envelope sender)
+};
+
+/// Reads and checks the template; errors name file:line:col and the fix.
+Result<EmailTemplate> load_email_template(const std::string& path, const Limits& limits);
+
+}  // namespace handout

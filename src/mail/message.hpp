@@ -1,0 +1,47 @@
+// mail: one record's message — an RFC 5322 message built with GMime from the e-mail template,
+// the record's values and its PDF: From, To, Subject (RFC 2047 when not ASCII), Date,
+// Message-ID, a text/plain body (with a text/html alternative when the template has one) and the
+// PDF as an application/pdf attachment. No record value can add a header or a recipient.
+#pragma once
+
+#include "mail/email_template.hpp"
+#include "resolve/resolve.hpp"
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace handout {
+
+struct MessageInput {
+    const EmailTemplate* email = nullptr;
+    const Vars* vars = nullptr;          ///< the record's values
+    std::string to_template;             ///< `--email-to`, e.g. `{{patient.email}}`
+    std::string_view attachment;         ///< the PDF's bytes (as sent: protected when --protect)
+    std::string attachment_name;         ///< a safe file name, e.g. `ketamine-consent.pdf`
+    /// The Message-ID's unique part (hex, no patient value), e.g. the record's up-to-date digest:
+    /// the same record rendered again gets the same Message-ID, so the sent-log knows it.
+    std::string id;
+    std::time_t date = 0;                ///< the Date header
+    std::uint64_t max_bytes = 10u << 20; ///< the message as written (--limit message-size)
+};
+
+struct BuiltMessage {
+    std::string bytes;        ///< the whole message, CRLF line ends, empty on error
+    std::string message_id;   ///< `<id@domain-of-from>`
+    std::string envelope_from;///< From's addr-spec
+    std::string recipient;    ///< To's addr-spec
+    /// Why the record's message cannot be made, naming the variable or template part and never
+    /// a value (a CR, LF, comma, semicolon or angle bracket in the address; a header value with
+    /// a line break; too big; an unknown variable). Empty when built.
+    std::string error;
+};
+
+BuiltMessage build_message(const MessageInput& input);
+
+/// `name` made safe as an attachment's file name: ASCII letters, digits, `.`, `-`, `_` kept, any
+/// other run of characters becomes one `-`; never empty, never starting with a dot; ends `.pdf`.
+std::string safe_attachment_name(std::string_view name);
+
+}  // namespace handout
