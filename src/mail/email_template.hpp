@@ -20,7 +20,9 @@
 #include "core/diagnostic.hpp"
 #include "core/limits.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace handout {
 
@@ -34,7 +36,20 @@ struct EmailTemplate {
     std::string from_address;  ///< the addr-spec of `from` (the SMTP envelope sender)
 };
 
-/// Reads and checks the template; errors name file:line:col and the fix.
+/// Reads and checks the template (at most limits.text_bytes, a regular file, UTF-8, LF or CRLF
+/// line ends); errors name file:line:col and the fix. Safe to call from any thread.
 Result<EmailTemplate> load_email_template(const std::string& path, const Limits& limits);
+
+/// The same from a text already read (`file->path` names it in messages).
+Result<EmailTemplate> parse_email_template(SourcePtr file);
+
+/// What keeps `addr` from being one plain addr-spec (`local@domain`: one `@`, both sides
+/// non-empty, printable ASCII without spaces, `,;<>()[]"\\:`), as a phrase such as "holds a space",
+/// or nullopt when it is one. Never quotes the address.
+std::optional<std::string> address_fault(std::string_view addr);
+
+/// Initialises GMime once per process, whichever thread asks first (g_mime_init is not
+/// thread-safe and must not run twice); every GMime-using function of mail/ calls it first.
+void init_gmime();
 
 }  // namespace handout

@@ -8,7 +8,9 @@
 #include "resolve/resolve.hpp"
 
 #include <cstdint>
+#include <cstddef>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,7 @@ struct MessageInput {
     std::string id;
     std::time_t date = 0;                ///< the Date header
     std::uint64_t max_bytes = 10u << 20; ///< the message as written (--limit message-size)
+    std::size_t max_value_bytes = Limits{}.value_bytes;  ///< one value filled in (--limit value-size)
 };
 
 struct BuiltMessage {
@@ -38,10 +41,18 @@ struct BuiltMessage {
     std::string error;
 };
 
+/// The record's message; thread-safe (each call builds its own GMime objects). The same input
+/// gives the same bytes: the multipart boundaries come from `id`, the Date from `date`.
 BuiltMessage build_message(const MessageInput& input);
 
+/// What is wrong with an `--email-to` template itself (before any record): it must be one
+/// recipient, `ADDRESS` or `DISPLAY <ADDRESS>`, e.g. `{{patient.email}}` or
+/// `{{patient.name}} <{{patient.email}}>`, with no comma, semicolon, quote or line break of its
+/// own. nullopt when it is usable. build_message checks it too.
+std::optional<std::string> email_to_fault(std::string_view to_template);
+
 /// `name` made safe as an attachment's file name: ASCII letters, digits, `.`, `-`, `_` kept, any
-/// other run of characters becomes one `-`; never empty, never starting with a dot; ends `.pdf`.
+/// other run of characters becomes one `-`; never empty, never starting with a dot or a dash; ends `.pdf`.
 std::string safe_attachment_name(std::string_view name);
 
 }  // namespace handout
