@@ -3,6 +3,7 @@
 #include "batch/batch_plan.hpp"
 #include "batch/child_pool.hpp"
 #include "batch/progress.hpp"
+#include "batch/record_delivery.hpp"
 #include "core/stage_times.hpp"
 #include "deliver/journal.hpp"
 #include "deliver/out_lock.hpp"
@@ -242,10 +243,10 @@ struct Slot {
 /// its window, but the failures the outcome shows.
 class RecordRunner {
 public:
-    RecordRunner(const BatchJob& job, const BatchPlan& plan, const SharedInputs& inputs, StateJournal& journal,
-                 ProgressMeter& meter, ReportWriter& report, BatchOutcome& outcome)
-        : m_job(job), m_plan(plan), m_inputs(inputs), m_journal(journal), m_meter(meter), m_report(report),
-          m_outcome(outcome) {}
+    RecordRunner(const BatchJob& job, const BatchPlan& plan, const SharedInputs& inputs, const Delivery& delivery,
+                 StateJournal& journal, ProgressMeter& meter, ReportWriter& report, BatchOutcome& outcome)
+        : m_job(job), m_plan(plan), m_inputs(inputs), m_delivery(delivery), m_journal(journal), m_meter(meter),
+          m_report(report), m_outcome(outcome) {}
 
     /// Every record of this shard, in row order, through the report. An error when the manifest
     /// could not be read to its end as it was planned.
@@ -282,6 +283,7 @@ public:
                             [] { return stage_times_on() ? stage_totals() : std::string(); },
                             [this](std::size_t k, const TaskEnd& end) { take(k, end); },
                             [](const std::string& times) { add_stage_totals(times); });
+            send_window();
             for (Slot& s : m_window) {
                 publish(std::move(s.report));
             }
@@ -320,8 +322,12 @@ private:
             return fail(it->second);
         }
         const fs::path target = fs::path(m_job.out_dir) / plan.output;
-        slot.digest = record_digest(m_plan.base_digests.at(pair), record, plan.output);
-        if (auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, slot.digest)) {
+        slot.digest = record_digest(m_plan.base_digests.at(pair) + m_delivery.fingerprint, record, plan.output);
+        auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, slot.digest);
+        if (pages && !delivered_files_exist(m_job, plan.output)) {
+            pages = std::nullopt;  // its copy or its message is missing: made again
+        }
+        if (pages) {
             m_journal.keep(plan.output, slot.digest, *pages);
             std::error_code ec;
             report.pages = *pages;
@@ -364,17 +370,16 @@ private:
             if (rendered.status != ExitCode::ok) {
                 return answer(false, first_error(rendered.diagnostics));
             }
-            const std::string& pdf = rendered.outputs.front();
-            StageTimer write_time(Stage::write_file);
-            const fs::path target = fs::path(m_job.out_dir) / plan.output;
-            if (auto error = write_atomically(target.string(), pdf, Durability::deferred, m_job.mode, m_job.out_dir)) {
+            std::size_t bytes = 0;
+            if (auto error = deliver_record(m_job, m_delivery, slot.record.vars, plan.output, plan.content_path,
+                                            slot.digest, rendered.outputs.front(), bytes)) {
                 return answer(false, *error);
             }
             // The PDF first, then its line in the journal, from this process at once (the
             // journal's file is shared with the parent, each line one append): a run killed in
             // between renders it again, and one killed after keeps it.
             m_journal.record(plan.output, slot.digest, rendered.pages);
-            return answer(true, std::string(), rendered.pages, pdf.size());
+            return answer(true, std::string(), rendered.pages, bytes);
         } catch (const std::bad_alloc&) {
             return answer(false, "ran out of memory (--record-memory " + std::to_string(m_job.record_memory_mb) + " MB)");
         }
@@ -410,6 +415,32 @@ private:
         m_meter.record_done(report.status);
     }
 
+    /// In the parent, with --smtp: the window's messages (of records rendered now or up to date)
+    /// are sent, or listed by a dry run, through the outbox's sent-log.
+    void send_window() {
+        if (!m_job.smtp) {
+            return;
+        }
+        std::vector<std::string> files;
+        for (const Slot& s : m_window) {
+            if (s.report.status == RecordStatus::ok || s.report.status == RecordStatus::skipped) {
+                files.push_back(message_file_name(s.plan.output));
+            }
+        }
+        if (files.empty()) {
+            return;
+        }
+        const SendOutcome sent = run_send(*m_job.smtp, files);
+        m_outcome.sent += sent.sent;
+        m_outcome.already_sent += sent.already_sent;
+        m_outcome.in_doubt += sent.in_doubt;
+        m_outcome.send_failed += sent.failed;
+        m_outcome.would_send += sent.would_send;
+        for (const auto& d : sent.diagnostics) {
+            m_outcome.diagnostics.push_back(d);
+        }
+    }
+
     /// In the parent: a record's entry goes to the report; a failure is counted, and the first
     /// few go to the outcome too (the CLI shows them).
     void publish(RecordReport report) {
@@ -426,6 +457,7 @@ private:
     const BatchJob& m_job;
     const BatchPlan& m_plan;
     const SharedInputs& m_inputs;
+    const Delivery& m_delivery;
     StateJournal& m_journal;
     ProgressMeter& m_meter;
     ReportWriter& m_report;
@@ -475,8 +507,15 @@ std::pair<long, long> peak_rss_kib() {
 
 }  // namespace
 
-BatchOutcome run_batch(const BatchJob& job) {
+BatchOutcome run_batch(const BatchJob& given) {
     BatchOutcome out;
+    BatchJob job = given;
+    if (!job.email_template_path.empty() && job.outbox_dir.empty()) {
+        job.outbox_dir = (fs::path(job.out_dir) / "outbox").string();
+    }
+    if (job.smtp) {
+        job.smtp->outbox = job.outbox_dir;
+    }
     const auto started = Clock::now();
     auto finish = [&](ExitCode code) {
         out.exit_code = code;
@@ -492,6 +531,13 @@ BatchOutcome run_batch(const BatchJob& job) {
         out.diagnostics.push_back(std::move(d));
     }
     if (!inputs.value) {
+        return finish(ExitCode::bad_input);
+    }
+    auto delivery = load_delivery(job);
+    for (auto& d : delivery.diagnostics) {
+        out.diagnostics.push_back(std::move(d));
+    }
+    if (!delivery.value) {
         return finish(ExitCode::bad_input);
     }
     std::error_code ec;
@@ -523,11 +569,14 @@ BatchOutcome run_batch(const BatchJob& job) {
     const std::string path = report_path(job, shard);
     ReportWriter report(header, path, job.mode, job.out_dir);
     ProgressMeter meter(plan.value->mine, job.progress);
-    auto stopped = RecordRunner(job, *plan.value, *inputs.value, journal, meter, report, out).run(threads);
+    auto stopped = RecordRunner(job, *plan.value, *inputs.value, *delivery.value, journal, meter, report, out).run(threads);
     meter.finish();
     journal.compact();
     sync_folder(job.out_dir);
-    ExitCode code = report.count(RecordStatus::failed) > 0 ? ExitCode::failed : ExitCode::ok;
+    ExitCode code = report.count(RecordStatus::failed) > 0 || out.send_failed > 0 || out.in_doubt > 0 ||
+                            has_errors(out.diagnostics)
+                    ? ExitCode::failed
+                    : ExitCode::ok;
     if (stopped) {
         out.diagnostics.push_back(Diagnostic{Severity::error, nullptr, 0, *stopped, {}});
         code = ExitCode::failed;

@@ -7,9 +7,11 @@
 #include "batch/report.hpp"
 #include "core/diagnostic.hpp"
 #include "core/limits.hpp"
+#include "mail/send.hpp"
 #include "pipeline/exit_code.hpp"
 #include "pipeline/render_record.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,17 @@ struct BatchJob {
     Limits limits;                     ///< --limit NAME=VALUE: input sizes, nesting, values, pages
     bool force = false;
     ProgressMode progress = ProgressMode::automatic;
+
+    // Delivery (README, "Sending to patients").
+    bool protect = false;              ///< --protect: AES-256 with the record's password
+    std::string password_template;     ///< --password, e.g. `{{patient.dob|DDMMYYYY}}`
+    std::string keep_unprotected_dir;  ///< --keep-unprotected: the clinic's unencrypted copies
+    std::string email_template_path;   ///< --email-template: one message per record
+    std::string email_to = "{{patient.email}}";  ///< --email-to
+    std::string outbox_dir;            ///< --outbox: the messages (default OUT/outbox with a template)
+    /// --smtp: each window's messages are sent as the batch goes (dry run unless smtp->send),
+    /// through the outbox's sent-log like `handout send`.
+    std::optional<SendJob> smtp;
 };
 
 struct BatchOutcome {
@@ -52,6 +65,8 @@ struct BatchOutcome {
     Report report;
     std::size_t failed_records = 0;       ///< all of them
     std::string report_written;
+    /// --smtp: the messages sent, already sent before, in doubt, failed, and listed by a dry run.
+    std::size_t sent = 0, already_sent = 0, in_doubt = 0, send_failed = 0, would_send = 0;
 };
 
 /// The version every output's up-to-date hash includes: handout's and its engine's.

@@ -132,6 +132,21 @@ int main(int argc, char** argv) {
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
     add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
+    bsub->add_flag("--protect", batch.protect, "Encrypt each PDF (AES-256) with the record's password (--password)");
+    bsub->add_option("--password", batch.password_template,
+                     "Each record's password, a template: e.g. '{{patient.dob|DDMMYYYY}}' (an ISO date as 8 digits)");
+    bsub->add_option("--keep-unprotected", batch.keep_unprotected_dir,
+                     "Also write each PDF unencrypted into this folder (the clinic's copy)");
+    bsub->add_option("--email-template", batch.email_template_path,
+                     "Make one message per record from this template (From, Subject, body; README, \"Sending to patients\")");
+    bsub->add_option("--email-to", batch.email_to, "The recipient, a template (default '{{patient.email}}')");
+    bsub->add_option("--outbox", batch.outbox_dir, "Folder of the messages (.eml), default OUT/outbox");
+    std::string batch_smtp;
+    bool batch_send = false;
+    bool batch_insecure_local = false;
+    bsub->add_option("--smtp", batch_smtp, "Send each message as the batch goes: smtp://host:587 (STARTTLS) or smtps://host");
+    bsub->add_flag("--send", batch_send, "With --smtp: really send (without it, a dry run)");
+    bsub->add_flag("--insecure-local", batch_insecure_local, "With --smtp: no TLS, to a server on this machine only");
     bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
 
     handout::CheckJob check;
@@ -187,6 +202,18 @@ int main(int argc, char** argv) {
         batch.progress = quiet ? handout::ProgressMode::quiet
                          : progress_lines ? handout::ProgressMode::lines
                                           : handout::ProgressMode::automatic;
+        if (!batch_smtp.empty()) {
+            handout::SendJob smtp;
+            smtp.smtp_url = batch_smtp;
+            smtp.send = batch_send;
+            smtp.insecure_local = batch_insecure_local;
+            smtp.quiet = true;
+            batch.smtp = smtp;
+        } else if (batch_send || batch_insecure_local) {
+            std::cerr << "handout: error: --send and --insecure-local go with --smtp\n"
+                      << "  hint: add --smtp smtp://HOST:587, or send the outbox later with `handout send`\n";
+            return exit_with(ExitCode::bad_input);
+        }
         handout::BatchOutcome outcome = handout::run_batch(batch);
         print(outcome.diagnostics);
         // Failed records by row and id only: the messages carry no record values. The report
@@ -199,6 +226,15 @@ int main(int argc, char** argv) {
         }
         if (!quiet && outcome.failed_records > shown) {
             std::cerr << "handout: … and " << outcome.failed_records - shown << " more failed records (see the report)\n";
+        }
+        if (batch.smtp && !quiet) {
+            if (batch.smtp->send) {
+                std::cerr << "handout: sent " << outcome.sent << ", already sent " << outcome.already_sent << ", failed "
+                          << outcome.send_failed << ", in doubt " << outcome.in_doubt << "\n";
+            } else {
+                std::cerr << "handout: dry run: " << outcome.would_send
+                          << " messages would be sent (add --send; `handout send OUTBOX` lists them)\n";
+            }
         }
         if (!outcome.report_written.empty() && !quiet) {
             std::cerr << "handout: report: " << outcome.report_written << "\n";

@@ -26,6 +26,8 @@ const std::vector<LimitField>& fields() {
         {{"value-size", "bytes", 64u << 20, "one variable's value (--var, --data, a manifest field)"},
          &Limits::value_bytes, true},
         {{"pages", "pages", 100'000, "the pages of one document"}, &Limits::pages, false},
+        {{"message-size", "bytes", 1u << 30, "one e-mail message, its PDF included (batch --outbox)"},
+         &Limits::message_bytes, true},
     };
     return all;
 }

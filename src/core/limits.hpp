@@ -18,6 +18,7 @@ struct Limits {
     std::uint64_t nesting = 64;                  ///< nesting: blocks, front matter lists, layout tables
     std::uint64_t value_bytes = 64u << 10;       ///< value-size: one variable's value
     std::uint64_t pages = 100;                   ///< pages: one document
+    std::uint64_t message_bytes = 10u << 20;     ///< message-size: one e-mail message, attachment included
 };
 
 /// One limit as the README and `--limit` name it.
