@@ -14,7 +14,10 @@
 //
 // Only From, Reply-To and Subject may be given, each once (From and Subject required); From and
 // Reply-To are fixed addresses (no variables: a record must never choose a sender); Subject and
-// the bodies may use variables. Values filled into the HTML body are escaped.
+// the bodies may use variables. Values filled into the HTML body are escaped. Header names are
+// matched without regard to case; a header may not continue on a second line. The body starts
+// after the first blank line; a line `--- html ---` (alone on its line) starts the HTML body.
+// LF or CRLF line ends, UTF-8 (a byte order mark is skipped), no control characters but tab.
 #pragma once
 
 #include "core/diagnostic.hpp"

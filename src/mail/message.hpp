@@ -1,7 +1,12 @@
 // mail: one record's message — an RFC 5322 message built with GMime from the e-mail template,
 // the record's values and its PDF: From, To, Subject (RFC 2047 when not ASCII), Date,
 // Message-ID, a text/plain body (with a text/html alternative when the template has one) and the
-// PDF as an application/pdf attachment. No record value can add a header or a recipient.
+// PDF as an application/pdf attachment. No record value can add a header or a recipient: a value
+// filled into To may not hold a line break, comma, semicolon, angle bracket, quote, backslash or
+// control character, the address must be one plain addr-spec (checked again by GMime's parser,
+// and the To header as written is read back), a Subject value may not hold a line break. Values
+// are never quoted in errors. Lines end CRLF; the multipart boundaries are `=_handout_<id>_1`
+// (mixed) and `_2` (alternative), and a text part holding one of them is sent quoted-printable.
 #pragma once
 
 #include "mail/email_template.hpp"
