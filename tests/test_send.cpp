@@ -461,7 +461,7 @@ TEST_CASE("send: --limit sends at most N in name order, and the next runs send t
 
 TEST_CASE("send: kill -9 during a send run, a re-run, and the server has each Message-ID exactly once") {
     test::TempDir dir;
-    constexpr int n = 8;
+    constexpr int n = 12;
     const std::string outbox = make_outbox(dir, n);
     // Each reply waits a little after the message is stored: the kill lands while a message is
     // stored but not yet answered (its "pending" line written, no "sent").

@@ -47,7 +47,7 @@ std::string mask_address(std::string_view address) {
     return visible_text(out);
 }
 
-const char* status_words(Status s) {
+const char* status_words(Status s, bool dry_run) {
     switch (s) {
     case Status::sent:
         return "sent";
@@ -56,7 +56,7 @@ const char* status_words(Status s) {
     case Status::in_doubt:
         return "in doubt";
     case Status::failed:
-        return "cannot send";
+        return dry_run ? "cannot send" : "failed";
     case Status::skipped_limit:
         return "over --limit";
     case Status::would_send:
@@ -113,7 +113,7 @@ void print_totals(const SendOutcome& out, bool dry_run) {
         }
     };
     add(out.already_sent, "already sent");
-    add(out.failed, "failed");
+    add(out.failed, dry_run ? "cannot be sent" : "failed");
     add(out.in_doubt, "in doubt");
     add(out.not_sent_limit, "left for a later run (--limit)");
     add(out.stopped, "not tried (the run stopped)");
@@ -228,7 +228,7 @@ SendOutcome run_send(const SendJob& job, const std::optional<std::vector<std::st
         if (dry_run) {
             out.bytes += message.size;
             if (!job.quiet) {
-                std::string words = status_words(result.status);
+                std::string words = status_words(result.status, true);
                 words.resize(std::max<std::size_t>(words.size(), 13), ' ');
                 std::cout << words << visible_text(name) << "  " << message.size << " bytes  to "
                           << mask_address(message.recipient) << "\n";
@@ -321,8 +321,8 @@ SendOutcome run_send(const SendJob& job, const std::optional<std::vector<std::st
             std::this_thread::sleep_for(std::chrono::duration<double>(wait));
             client.reset_connection();
         }
-        if (!job.quiet) {
-            std::cerr << "handout: " << visible_text(name) << " " << status_words(result.status);
+        if (!job.quiet && result.status != Status::stopped) {  // a stopped run says why once, below
+            std::cerr << "handout: " << visible_text(name) << " " << status_words(result.status, false);
             if (!result.error.empty()) {
                 std::cerr << ": " << visible_text(result.error);
             }

@@ -87,7 +87,18 @@ std::optional<SentLog> SentLog::open(const std::string& outbox, bool for_writing
     SentLog log;
     log.m_path = (std::filesystem::path(outbox) / sent_log_name).string();
     if (for_writing) {
-        log.m_fd = ::open(log.m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+        log.m_fd = ::open(log.m_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+        if (log.m_fd < 0 && errno == ENOENT) {
+            log.m_fd = ::open(log.m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+            if (log.m_fd >= 0) {
+                // The new name must outlive a power cut as the lines written to it do.
+                const int dir = ::open(outbox.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir >= 0) {
+                    ::fsync(dir);
+                    ::close(dir);
+                }
+            }
+        }
         if (log.m_fd < 0) {
             error = "cannot open the sent-log `" + log.m_path + "`: " + std::strerror(errno);
             return std::nullopt;

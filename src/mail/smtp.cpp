@@ -128,7 +128,8 @@ std::string describe(CURLcode result, long code, std::string_view curl_error, bo
             reason += ": " + without_addresses(std::string(curl_error));
         }
     }
-    return code > 0 ? std::to_string(code) + " " + reason : reason;
+    // A code below 400 is the last good reply before the failure (EHLO's 250, DATA's 354): not news.
+    return code >= 400 ? std::to_string(code) + " " + reason : reason;
 }
 
 }  // namespace
