@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace handout;
@@ -450,6 +451,27 @@ TEST_CASE("mail message: the same input gives the same bytes; boundaries come fr
     CHECK(c.message_id == "<77aa@riverside.example.org>");
     f.input.id = "bad id>";
     CHECK(test::contains(f.build().error, "Message-ID"));
+}
+
+TEST_CASE("mail message: messages built on several threads at once are the same as built alone") {
+    Fixture f(html_template);
+    const BuiltMessage alone = f.build();
+    REQUIRE_MESSAGE(alone.error.empty(), alone.error);
+    std::vector<std::string> built(8);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < built.size(); ++i) {
+        threads.emplace_back([&f, &built, i] {
+            for (int round = 0; round < 20; ++round) {
+                built[i] = f.build().bytes;
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& b : built) {
+        CHECK(b == alone.bytes);
+    }
 }
 
 TEST_CASE("mail message: a body value that looks like a boundary cannot split the message") {
