@@ -369,8 +369,9 @@ TEST_CASE("send: 4xx on every try fails the message after the retries, and the n
 
 TEST_CASE("send: a connection reset in the middle of the data is tried again and the message arrives once") {
     test::TempDir dir;
-    // The second message is larger than what the loopback socket buffers hold, so the reset
-    // reaches curl while it still has data to hand over (the message is not in doubt).
+    // The second message is far larger than what the socket buffers hold (the server reads only
+    // its first 1,000 bytes, so its receive window stays small; the send buffer is at most 4 MB by
+    // default), so the reset reaches curl while it still has data to hand over: not in doubt.
     const std::string outbox = make_outbox(dir, 3);
     const std::string big = outbox + "/" + eml_name(2);
     test::write_file(big, make_eml(2, to_header(2), 24u << 20));
