@@ -16,6 +16,15 @@ for layout in letter a4 large-print; do
     -o "samples/ketamine-consent-es-$layout.pdf"
 done
 "$bin" render content/ketamine-infusion.md -l layouts/letter.toml --format png --dpi 70 -o samples/preview/ketamine-infusion
+# A sample outbox (README, "Sending to patients"): one message per row of samples/patients.csv,
+# each with its consent sheet protected by the patient's date of birth as DDMMYYYY, and the
+# Spanish message for Spanish rows. Not committed (.gitignore): every run encrypts with fresh
+# random keys. Send it to a test server with `handout send samples/outbox --smtp …`.
+rm -rf samples/outbox out/sample-delivery
+"$bin" batch samples/patients.csv -c content/ketamine-consent.md --out out/sample-delivery --quiet \
+  --protect --password '{{patient.dob|DDMMYYYY}}' --keep-unprotected out/sample-delivery/clinic-copies \
+  --email-template samples/email/consent.eml.txt --outbox samples/outbox
+printf '%-45s %6s messages\n' samples/outbox/ "$(ls samples/outbox/*.eml | wc -l)"
 for f in samples/*.pdf; do
   printf '%-45s %6s bytes  %s pages\n' "$f" "$(stat -c %s "$f")" "$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')"
 done

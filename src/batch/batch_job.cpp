@@ -418,7 +418,7 @@ private:
     /// In the parent, with --smtp: the window's messages (of records rendered now or up to date)
     /// are sent, or listed by a dry run, through the outbox's sent-log.
     void send_window() {
-        if (!m_job.smtp) {
+        if (!m_job.smtp || m_send_stopped) {
             return;
         }
         std::vector<std::string> files;
@@ -434,11 +434,14 @@ private:
         m_outcome.sent += sent.sent;
         m_outcome.already_sent += sent.already_sent;
         m_outcome.in_doubt += sent.in_doubt;
-        m_outcome.send_failed += sent.failed;
+        m_outcome.send_failed += sent.failed + sent.stopped;
         m_outcome.would_send += sent.would_send;
         for (const auto& d : sent.diagnostics) {
             m_outcome.diagnostics.push_back(d);
         }
+        // The job cannot send (bad URL, no TLS, login refused, server gone): the later windows'
+        // messages stay in the outbox for `handout send`, and the error is said once.
+        m_send_stopped = sent.bad_input || sent.stopped > 0;
     }
 
     /// In the parent: a record's entry goes to the report; a failure is counted, and the first
@@ -464,6 +467,7 @@ private:
     BatchOutcome& m_outcome;
     std::vector<Slot> m_window;          ///< the records being run, in row order
     std::unique_ptr<Worker> m_worker;    ///< a child's own, made at its first record
+    bool m_send_stopped = false;         ///< --smtp: sending stopped for this run
 };
 
 /// --jobs, or all cores; never more processes than records.

@@ -5,6 +5,7 @@
 #include "deliver/write_file.hpp"
 #include "mail/message.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -40,6 +41,50 @@ std::string format_date(const std::string& value, std::string_view format) {
         return m + d + y;
     }
     return y + m + d;
+}
+
+/// Whether `lang` looks like a language tag (`es`, `pt-BR`, `zh-Hant`): letters, digits and
+/// hyphens, starting with 2 or 3 letters.
+bool language_tag(std::string_view lang) {
+    std::size_t letters = 0;
+    while (letters < lang.size() && ((lang[letters] >= 'a' && lang[letters] <= 'z') ||
+                                     (lang[letters] >= 'A' && lang[letters] <= 'Z'))) {
+        ++letters;
+    }
+    if (letters < 2 || letters > 3) {
+        return false;
+    }
+    for (char c : lang.substr(letters)) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+            return false;
+        }
+    }
+    return letters == lang.size() || lang[letters] == '-';
+}
+
+/// The translations of the template at `path`: `NAME.LANG.REST` beside `NAME.REST`.
+std::vector<std::pair<std::string, fs::path>> translations_of(const fs::path& path) {
+    std::vector<std::pair<std::string, fs::path>> out;
+    const std::string name = path.filename().string();
+    const auto dot = name.find('.');
+    if (dot == std::string::npos || dot == 0) {
+        return out;
+    }
+    const std::string head = name.substr(0, dot + 1), rest = name.substr(dot);  // "consent.", ".eml.txt"
+    std::error_code ec;
+    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string other = it->path().filename().string();
+        if (other.size() > head.size() + rest.size() && other.compare(0, head.size(), head) == 0 &&
+            other.compare(other.size() - rest.size(), rest.size(), rest) == 0) {
+            const std::string lang = other.substr(head.size(), other.size() - head.size() - rest.size());
+            if (language_tag(lang)) {
+                out.emplace_back(lang, it->path());
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::time_t message_date() {
@@ -126,6 +171,9 @@ Result<Delivery> load_delivery(const BatchJob& job) {
                    "add --protect --password '{{patient.dob|DDMMYYYY}}'");
     }
     if (!job.email_template_path.empty()) {
+        if (auto fault = email_to_fault(job.email_to)) {
+            flag_error("--email-to: " + *fault, "e.g. --email-to '{{patient.email}}'");
+        }
         auto email = load_email_template(job.email_template_path, job.limits);
         for (auto& diag : email.diagnostics) {
             r.diagnostics.push_back(std::move(diag));
@@ -133,18 +181,42 @@ Result<Delivery> load_delivery(const BatchJob& job) {
         if (email.value) {
             d.email = std::move(*email.value);
         }
+        for (const auto& [lang, path] : translations_of(job.email_template_path)) {
+            auto translated = load_email_template(path.string(), job.limits);
+            for (auto& diag : translated.diagnostics) {
+                r.diagnostics.push_back(std::move(diag));
+            }
+            if (translated.value) {
+                d.translations.emplace(lang, std::move(*translated.value));
+            }
+        }
     }
     if (has_errors(r.diagnostics)) {
         return r;
     }
     d.fingerprint = "protect=" + std::string(job.protect ? "1" : "0") + "\npassword=" + job.password_template +
                     "\nkeep=" + job.keep_unprotected_dir + "\nto=" + job.email_to + "\noutbox=" + job.outbox_dir;
+    auto add = [&](const std::string& lang, const EmailTemplate& e) {
+        d.fingerprint += "\n[" + lang + "]\nfrom=" + e.from + "\nreply-to=" + e.reply_to + "\nsubject=" + e.subject +
+                         "\ntext=" + e.text + "\nhtml=" + e.html;
+    };
     if (d.email) {
-        d.fingerprint += "\nfrom=" + d.email->from + "\nreply-to=" + d.email->reply_to + "\nsubject=" + d.email->subject +
-                         "\ntext=" + d.email->text + "\nhtml=" + d.email->html;
+        add("", *d.email);
+    }
+    for (const auto& [lang, e] : d.translations) {
+        add(lang, e);
     }
     r.value = std::move(d);
     return r;
+}
+
+const EmailTemplate& Delivery::email_for(const Vars& vars) const {
+    if (auto lang = vars.find("lang"); lang != vars.end()) {
+        if (auto it = translations.find(lang->second); it != translations.end()) {
+            return it->second;
+        }
+    }
+    return *email;
 }
 
 std::string message_file_name(const std::string& output) {
@@ -190,7 +262,7 @@ std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& d
     if (delivery.email) {
         StageTimer message_time(Stage::message);
         MessageInput in;
-        in.email = &*delivery.email;
+        in.email = &delivery.email_for(vars);
         in.vars = &vars;
         in.to_template = job.email_to;
         in.attachment = sent_pdf;
@@ -198,6 +270,7 @@ std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& d
         in.id = digest.substr(0, 32);
         in.date = message_date();
         in.max_bytes = job.limits.message_bytes;
+        in.max_value_bytes = job.limits.value_bytes;
         message = build_message(in);
         if (!message.error.empty()) {
             return message.error;

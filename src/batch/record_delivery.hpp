@@ -8,6 +8,7 @@
 #include "batch/batch_job.hpp"
 #include "mail/email_template.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -16,12 +17,19 @@ namespace handout {
 /// What every record's delivery shares, loaded once before the workers start.
 struct Delivery {
     std::optional<EmailTemplate> email;
+    /// Its translations, by language: for `consent.eml.txt`, each `consent.LANG.eml.txt` beside
+    /// it (LANG as a record's `lang` column spells it, e.g. `es`), found when the batch starts.
+    std::map<std::string, EmailTemplate> translations;
+
+    /// The template for a record: its `lang`'s translation when there is one, else the default.
+    const EmailTemplate& email_for(const Vars& vars) const;
     /// Hashed into every record's up-to-date digest: the delivery settings (the password's
     /// template, never a password), so changing them renders again.
     std::string fingerprint;
 };
 
-/// Loads the e-mail template and checks the delivery flags; errors name the file or the flag.
+/// Loads the e-mail template and its translations and checks the delivery flags; errors name
+/// the file or the flag.
 Result<Delivery> load_delivery(const BatchJob& job);
 
 /// The outbox file of the output `output` (relative to --out): `P1001.pdf` → `P1001.eml`, a

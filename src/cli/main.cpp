@@ -3,6 +3,7 @@
 #include "batch/report.hpp"
 #include "cli/check_job.hpp"
 #include "cli/render_job.hpp"
+#include "cli/send_command.hpp"
 #include "deliver/write_file.hpp"
 #include "pipeline/exit_code.hpp"
 #include "pipeline/inputs.hpp"
@@ -160,6 +161,8 @@ int main(int argc, char** argv) {
     csub->add_flag("--strict", check.strict, "Warnings fail too (exit 1)");
     add_limit_option(csub, check.limits);
 
+    auto send = handout::add_send_command(app);
+
     std::vector<std::string> reports;
     std::string merged_path;
     auto* merge = app.add_subcommand("merge-reports", "Join the reports of a sharded batch into one");
@@ -240,6 +243,9 @@ int main(int argc, char** argv) {
             std::cerr << "handout: report: " << outcome.report_written << "\n";
         }
         return exit_with(outcome.exit_code);
+    }
+    if (*send.app) {
+        return handout::run_send_command(send);
     }
     if (*merge) {
         std::vector<std::pair<std::string, std::string>> inputs;
