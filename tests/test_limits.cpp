@@ -45,10 +45,12 @@ TEST_CASE("--limit values: sizes take K, M and G, counts k and M, and a wrong na
     CHECK(l.pages == 7);
     CHECK_FALSE(handout::apply_limit(l, "value-size=1000"));
     CHECK(l.value_bytes == 1000);
+    CHECK_FALSE(handout::apply_limit(l, "message-size=2M"));
+    CHECK(l.message_bytes == 2u << 20);
 
     auto unknown = handout::apply_limit(l, "depth=3");
     REQUIRE(unknown);
-    CHECK(*unknown == "`depth` is not a limit; the limits are text-size, picture-size, picture-pixels, nesting, value-size, pages");
+    CHECK(*unknown == "`depth` is not a limit; the limits are text-size, picture-size, picture-pixels, nesting, value-size, pages, message-size");
     auto bad = handout::apply_limit(l, "text-size=lots");
     REQUIRE(bad);
     CHECK(test::contains(*bad, "the value must be a number of bytes, e.g. 512K, 16M or 1G"));

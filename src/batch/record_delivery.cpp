@@ -194,7 +194,11 @@ Result<Delivery> load_delivery(const BatchJob& job) {
     if (has_errors(r.diagnostics)) {
         return r;
     }
-    d.fingerprint = "protect=" + std::string(job.protect ? "1" : "0") + "\npassword=" + job.password_template +
+    if (!job.protect && job.keep_unprotected_dir.empty() && !d.email) {
+        r.value = std::move(d);  // nothing to deliver: the digest stays as it was
+        return r;
+    }
+    d.fingerprint = "\ndelivery\nprotect=" + std::string(job.protect ? "1" : "0") + "\npassword=" + job.password_template +
                     "\nkeep=" + job.keep_unprotected_dir + "\nto=" + job.email_to + "\noutbox=" + job.outbox_dir;
     auto add = [&](const std::string& lang, const EmailTemplate& e) {
         d.fingerprint += "\n[" + lang + "]\nfrom=" + e.from + "\nreply-to=" + e.reply_to + "\nsubject=" + e.subject +
