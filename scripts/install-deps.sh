@@ -15,6 +15,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev libjpeg-dev libdeflate-dev \
   fonts-noto-core fonts-noto-cjk \
   doctest-dev libpoppler-glib-dev poppler-utils mupdf-tools ghostscript \
-  libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd \
+  libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl ca-certificates \
   clang-14 libfuzzer-14-dev \
   >/dev/null

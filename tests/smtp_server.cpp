@@ -51,6 +51,9 @@ SmtpServer::SmtpServer(const SmtpServerOptions& options) : m_dir(std::make_uniqu
     if (options.delay_seconds > 0) {
         args.insert(args.end(), {"--delay", format_seconds(options.delay_seconds)});
     }
+    if (!options.tls_cert.empty()) {
+        args.insert(args.end(), {"--tls-cert", options.tls_cert, "--tls-key", options.tls_key});
+    }
     if (!options.auth.empty()) {
         args.insert(args.end(), {"--auth", options.auth});
     }

@@ -19,7 +19,9 @@ struct SmtpServerOptions {
     unsigned drop_after = 0;          ///< after storing the Kth message: no reply, connection closed, and every later connection closed at once
     unsigned drop_mid_data = 0;       ///< at the Kth DATA command: 354, a little read, connection reset
     double delay_seconds = 0;         ///< waited after storing each message, before the reply
-    std::string auth = {};            ///< "USER:PASSWORD": AUTH required (without TLS)
+    std::string auth = {};            ///< "USER:PASSWORD": AUTH required (after STARTTLS when TLS is on)
+    std::string tls_cert = {};        ///< with tls_key, PEM files: STARTTLS offered and required
+    std::string tls_key = {};
 };
 
 /// One message the server accepted.

@@ -638,6 +638,32 @@ TEST_CASE("send: the login comes from HANDOUT_SMTP_USER and HANDOUT_SMTP_PASSWOR
     CHECK(!test::contains(test::read_file(outbox + "/sent-log.jsonl"), "s3cret"));
 }
 
+TEST_CASE("send: STARTTLS to a server whose certificate --ca-file trusts, with a login; untrusted, nothing goes") {
+    test::TempDir dir;
+    const std::string outbox = make_outbox(dir, 2);
+    // A throwaway certificate for 127.0.0.1, as a clinic's own CA would issue one.
+    auto made = test::run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir / "key.pem",
+                                   "-out", dir / "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                                   "subjectAltName=IP:127.0.0.1,DNS:localhost"});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    test::SmtpServer server({.auth = "desk:s3cret-pw", .tls_cert = dir / "cert.pem", .tls_key = dir / "key.pem"});
+    REQUIRE_MESSAGE(server.ok(), server.error());
+    const test::EnvChanges login = {"HANDOUT_SMTP_USER=desk", "HANDOUT_SMTP_PASSWORD=s3cret-pw"};
+
+    // The system's CAs do not know this certificate: the run stops before any message.
+    auto untrusted = test::run_cli_env({"send", outbox, "--smtp", server.url(), "--send"}, login);
+    CHECK(untrusted.exit_code == 1);
+    CHECK(test::contains(untrusted.err, "certificate"));
+    CHECK(server.count() == 0);
+
+    // Trusted through --ca-file: STARTTLS, then AUTH, then both messages (no --insecure-local).
+    auto trusted = test::run_cli_env({"send", outbox, "--smtp", server.url(), "--send", "--ca-file", dir / "cert.pem"},
+                                     login);
+    CHECK_MESSAGE(trusted.exit_code == 0, (trusted.err + server.log()));
+    CHECK(server.count() == 2);
+    CHECK_FALSE(test::contains(trusted.err + untrusted.err, "s3cret-pw"));
+}
+
 TEST_CASE("send: `only` restricts a run to the named files") {
     test::TempDir dir;
     const std::string outbox = make_outbox(dir, 4);

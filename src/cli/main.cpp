@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
     bsub->add_option("--smtp", batch_smtp, "Send each message as the batch goes: smtp://host:587 (STARTTLS) or smtps://host");
     bsub->add_flag("--send", batch_send, "With --smtp: really send (without it, a dry run)");
     bsub->add_flag("--insecure-local", batch_insecure_local, "With --smtp: no TLS, to a server on this machine only");
+    std::string batch_ca_file;
+    bsub->add_option("--ca-file", batch_ca_file, "With --smtp: trust the certificates in this PEM file for the server")
+            ->check(CLI::ExistingFile);
     bsub->add_flag("--progress-lines", progress_lines, "Plain progress lines even on a terminal");
 
     handout::CheckJob check;
@@ -210,10 +213,11 @@ int main(int argc, char** argv) {
             smtp.smtp_url = batch_smtp;
             smtp.send = batch_send;
             smtp.insecure_local = batch_insecure_local;
+            smtp.ca_file = batch_ca_file;
             smtp.quiet = true;
             batch.smtp = smtp;
-        } else if (batch_send || batch_insecure_local) {
-            std::cerr << "handout: error: --send and --insecure-local go with --smtp\n"
+        } else if (batch_send || batch_insecure_local || !batch_ca_file.empty()) {
+            std::cerr << "handout: error: --send, --insecure-local and --ca-file go with --smtp\n"
                       << "  hint: add --smtp smtp://HOST:587, or send the outbox later with `handout send`\n";
             return exit_with(ExitCode::bad_input);
         }

@@ -60,6 +60,9 @@ SendCommand add_send_command(CLI::App& app) {
            },
            "At most this many messages, e.g. 5/s, 300/min or 1000/h (default: no limit)")
         ->type_name("COUNT/UNIT");
+    sub->add_option("--ca-file", job.ca_file,
+                    "Trust the certificates in this PEM file for the server (a clinic's own CA); default: the system's")
+            ->check(CLI::ExistingFile);
     sub->add_flag("--insecure-local", job.insecure_local,
                   "smtp:// without TLS, to a relay on this machine only (127.0.0.1, ::1, localhost)");
     sub->add_option("--retries", job.retries,

@@ -147,6 +147,7 @@ SendOutcome run_send(const SendJob& job, const std::optional<std::vector<std::st
     SmtpSettings settings;
     settings.url = job.smtp_url;
     settings.insecure_local = job.insecure_local;
+    settings.ca_file = job.ca_file;
     settings.timeout_seconds = job.timeout_seconds;
     settings.user = getenv_string("HANDOUT_SMTP_USER");
     settings.password = getenv_string("HANDOUT_SMTP_PASSWORD");

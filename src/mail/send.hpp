@@ -19,6 +19,7 @@ struct SendJob {
     std::string smtp_url;        ///< smtp://host[:port] (STARTTLS required) or smtps://host[:port]
     bool send = false;           ///< false: dry run — print what would go, counts and sizes
     bool insecure_local = false; ///< smtp:// without TLS, allowed only to 127.0.0.1, ::1, localhost
+    std::string ca_file;         ///< --ca-file: PEM certificates to trust for the server (else the system's)
     std::size_t limit = 0;       ///< at most this many messages sent this run (0: all)
     double rate_per_second = 0;  ///< at most this many messages a second (0: no limit)
     unsigned retries = 4;        ///< attempts after the first on a 4xx or a dropped connection

@@ -223,6 +223,9 @@ SmtpAttempt SmtpClient::send(const std::string& envelope_from, const std::string
         curl_easy_setopt(c, CURLOPT_USERNAME, m_settings.user.c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, m_settings.password.c_str());
     }
+    if (!m_settings.ca_file.empty()) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, m_settings.ca_file.c_str());  // e.g. the clinic's own CA
+    }
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
     curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // an upload stalled for `timeout` seconds fails

@@ -19,6 +19,7 @@ struct SmtpSettings {
     bool insecure_local = false;  ///< smtp:// without TLS (checked: loopback hosts only)
     unsigned timeout_seconds = 60;  ///< connect, each reply, and a stalled upload
     std::string user, password;   ///< from HANDOUT_SMTP_USER / HANDOUT_SMTP_PASSWORD; empty: no AUTH
+    std::string ca_file;          ///< PEM certificates to trust for the server (--ca-file); empty: the system's
 };
 
 /// Why `url` cannot be used (scheme, credentials in the URL, --insecure-local to another host),

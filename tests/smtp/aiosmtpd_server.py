@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 import threading
 
@@ -32,6 +33,8 @@ parser.add_argument("--drop-after", type=int, default=0)
 parser.add_argument("--drop-mid-data", type=int, default=0)
 parser.add_argument("--delay", type=float, default=0.0)
 parser.add_argument("--auth", default="")
+parser.add_argument("--tls-cert", default="")  # with --tls-key: STARTTLS offered and required
+parser.add_argument("--tls-key", default="")
 args = parser.parse_args()
 
 state = {"data_commands": 0, "data_received": 0, "stored": 0, "gone": False}
@@ -96,8 +99,12 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 def factory():
     options = dict(data_size_limit=None, enable_SMTPUTF8=True, decode_data=False, hostname="localhost")
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        options.update(tls_context=context, require_starttls=True)
     if args.auth:
-        options.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+        options.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls_cert))
     return Server(Handler(), **options)
 
 
