@@ -85,6 +85,16 @@ std::optional<std::string> address_fault(std::string_view addr) {
     return std::nullopt;
 }
 
+std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
 namespace {
 
 using AddressListPtr = GObjectPtr<InternetAddressList>;
@@ -127,16 +137,6 @@ bool equal_ascii_nocase(std::string_view a, std::string_view b) {
         }
     }
     return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 /// Byte offset of the first control character (other than tab, CR, LF) in `s`, or npos.
@@ -227,7 +227,7 @@ Result<EmailTemplate> parse_email_template(SourcePtr file) {
     bool headers_ok = true;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const Line& line = lines[i];
-        if (trim(line.text).empty()) {
+        if (trim_blanks(line.text).empty()) {
             body_line = i + 1;
             break;
         }
@@ -245,7 +245,7 @@ Result<EmailTemplate> parse_email_template(SourcePtr file) {
             headers_ok = false;
             continue;
         }
-        const std::string_view name = trim(line.text.substr(0, colon));
+        const std::string_view name = trim_blanks(line.text.substr(0, colon));
         std::size_t which = allowed_headers.size();
         for (std::size_t h = 0; h < allowed_headers.size(); ++h) {
             if (equal_ascii_nocase(name, allowed_headers[h])) {
@@ -279,7 +279,7 @@ Result<EmailTemplate> parse_email_template(SourcePtr file) {
             raw.remove_prefix(1);
             ++value_offset;
         }
-        const std::string_view value = trim(raw);
+        const std::string_view value = trim_blanks(raw);
         if (header == "Subject") {
             if (value.empty()) {
                 diags.push_back(error_at(file, value_offset, "Subject is empty",
@@ -318,7 +318,7 @@ Result<EmailTemplate> parse_email_template(SourcePtr file) {
 
     std::size_t html_line = lines.size();
     for (std::size_t i = body_line; i < lines.size(); ++i) {
-        if (trim(lines[i].text) == html_marker) {
+        if (trim_blanks(lines[i].text) == html_marker) {
             html_line = i;
             break;
         }

@@ -55,4 +55,7 @@ std::optional<std::string> address_fault(std::string_view addr);
 /// thread-safe and must not run twice); every GMime-using function of mail/ calls it first.
 void init_gmime();
 
+/// `s` without the spaces and tabs at its ends (header values, the parts of an address).
+std::string_view trim_blanks(std::string_view s);
+
 }  // namespace handout

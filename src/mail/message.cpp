@@ -23,16 +23,6 @@ using DateTimePtr = CPtr<GDateTime, g_date_time_unref>;
 /// The longest line RFC 5322 allows, without its CRLF.
 constexpr std::size_t max_line_bytes = 998;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 std::string html_escape(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -129,7 +119,7 @@ struct ToParts {
 };
 
 std::optional<ToParts> split_to(std::string_view to, std::string* fault) {
-    to = trim(to);
+    to = trim_blanks(to);
     ToParts parts;
     if (!to.empty() && to.back() == '>') {
         const std::size_t lt = to.rfind('<');
@@ -137,8 +127,8 @@ std::optional<ToParts> split_to(std::string_view to, std::string* fault) {
             *fault = "--email-to ends with `>` but has no `<` before it";
             return std::nullopt;
         }
-        parts.display = trim(to.substr(0, lt));
-        parts.address = trim(to.substr(lt + 1, to.size() - lt - 2));
+        parts.display = trim_blanks(to.substr(0, lt));
+        parts.address = trim_blanks(to.substr(lt + 1, to.size() - lt - 2));
         if (parts.display.size() >= 2 && parts.display.front() == '"' && parts.display.back() == '"') {
             parts.display = parts.display.substr(1, parts.display.size() - 2);
         }
@@ -288,7 +278,7 @@ BuiltMessage build_message(const MessageInput& input) {
         };
     };
     std::vector<std::string> address_vars;
-    const std::string display = std::string(trim(
+    const std::string display = std::string(trim_blanks(
         fill_checked(to.display, vars, "the recipient name (--email-to)", to_check("the recipient name"), false, error)));
     const std::string address = fill_checked(to.address, vars, "the recipient address (--email-to)",
                                              to_check("the recipient address"), false, error, &address_vars);
