@@ -14,6 +14,7 @@
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -315,6 +316,11 @@ TEST_CASE("delivery: the flags that need each other say so before anything is re
     auto send_alone = test::run_batch_cli({"batch", csv, "-c", greeting, "--out", dir / "c", "--send"});
     CHECK(send_alone.exit_code == 2);
     CHECK(test::contains(send_alone.err, "go with --smtp"));
+    auto copies_over_pdfs = test::run_batch_cli({"batch", csv, "-c", greeting, "--out", dir / "d", "--protect", "--password",
+                                                 "{{patient.dob|DDMMYYYY}}", "--keep-unprotected", dir / "d/"});
+    CHECK(copies_over_pdfs.exit_code == 2);
+    CHECK(test::contains(copies_over_pdfs.err, "--keep-unprotected names the folder of --out"));
+    CHECK(test::list_files(dir / "d").empty());
     CHECK(test::list_files(dir / "a").empty());
     CHECK(test::list_files(dir / "b").empty());
 }
@@ -359,6 +365,17 @@ TEST_CASE("delivery: --smtp sends each record's message once as the batch goes; 
     auto again = test::run_batch_cli(args);
     REQUIRE_MESSAGE(again.exit_code == 0, again.err);
     CHECK(test::contains(again.err, "sent 0, already sent 3"));
+    CHECK(server.count() == patients.size());
+
+    // Another folder for the clinic's copies and the outbox spelled otherwise: every record is
+    // rendered again, and its message keeps its Message-ID, so none goes twice.
+    auto moved = args;
+    *std::find(moved.begin(), moved.end(), dir / "clinic") = dir / "clinic-2";
+    *std::find(moved.begin(), moved.end(), dir / "outbox") = dir / "outbox/";
+    auto third = test::run_batch_cli(moved);
+    REQUIRE_MESSAGE(third.exit_code == 0, third.err);
+    CHECK(test::contains(third.err, "3 ok"));
+    CHECK(test::contains(third.err, "sent 0, already sent 3"));
     CHECK(server.count() == patients.size());
 }
 

@@ -233,6 +233,7 @@ struct Slot {
     RecordPlan plan;
     RecordReport report;
     std::string digest;   ///< the up-to-date hash of its output, once settle() made it
+    std::string message_id;  ///< with --email-template: the hash its Message-ID is made of
 };
 
 /// Renders this shard's records in child processes (batch/child_pool), each with a Worker of its
@@ -322,7 +323,14 @@ private:
             return fail(it->second);
         }
         const fs::path target = fs::path(m_job.out_dir) / plan.output;
-        slot.digest = record_digest(m_plan.base_digests.at(pair) + m_delivery.fingerprint, record, plan.output);
+        const std::string& files = m_plan.base_digests.at(pair);
+        slot.digest = record_digest(engine_digest_text(m_job.engine) + files + m_delivery.fingerprint, record, plan.output);
+        if (m_delivery.email) {
+            // What the message carries, and nothing about how it was made: a new engine, another
+            // --outbox spelling or an added --keep-unprotected renders again, but the message
+            // keeps its Message-ID, so the sent-log does not send it twice.
+            slot.message_id = record_digest("message\n" + files + m_delivery.message_fingerprint, record, plan.output);
+        }
         auto pages = m_job.force ? std::nullopt : m_journal.up_to_date(plan.output, target, slot.digest);
         if (pages && !delivered_files_exist(m_job, plan.output)) {
             pages = std::nullopt;  // its copy or its message is missing: made again
@@ -372,7 +380,7 @@ private:
             }
             std::size_t bytes = 0;
             if (auto error = deliver_record(m_job, m_delivery, slot.record.vars, plan.output, plan.content_path,
-                                            slot.digest, rendered.outputs.front(), bytes)) {
+                                            slot.message_id, rendered.outputs.front(), bytes)) {
                 return answer(false, *error);
             }
             // The PDF first, then its line in the journal, from this process at once (the
@@ -439,9 +447,24 @@ private:
         for (const auto& d : sent.diagnostics) {
             m_outcome.diagnostics.push_back(d);
         }
-        // The job cannot send (bad URL, no TLS, login refused, server gone): the later windows'
-        // messages stay in the outbox for `handout send`, and the error is said once.
-        m_send_stopped = sent.bad_input || sent.stopped > 0;
+        // Each message that did not go, by its file (the quiet send prints none of them).
+        for (const SendResult& result : sent.results) {
+            if (result.status == SendResult::Status::failed || result.status == SendResult::Status::in_doubt) {
+                const bool doubt = result.status == SendResult::Status::in_doubt;
+                std::vector<std::string> hints;
+                hints.emplace_back(doubt ? "it may have arrived; `handout send OUTBOX --resend-in-doubt` sends it again"
+                                         : "a re-run, or `handout send OUTBOX`, tries it again");
+                m_outcome.diagnostics.push_back(Diagnostic{
+                        Severity::error, nullptr, 0,
+                        "message `" + result.file + "` " + (doubt ? "is in doubt" : "was not sent") +
+                                (result.error.empty() ? std::string() : ": " + result.error),
+                        std::move(hints)});
+            }
+        }
+        // The job cannot send (bad URL, no TLS, login refused, server gone, the outbox in use):
+        // the later windows' messages stay in the outbox for `handout send`, and the error is
+        // said once.
+        m_send_stopped = sent.bad_input || sent.stopped > 0 || has_errors(sent.diagnostics);
     }
 
     /// In the parent: a record's entry goes to the report; a failure is counted, and the first
@@ -560,6 +583,12 @@ BatchOutcome run_batch(const BatchJob& given) {
         return finish(ExitCode::bad_input);
     }
     remove_stale_temporaries(job.out_dir);
+    // A record process killed mid-write leaves its temporary beside the copy or the message.
+    for (const std::string& dir : {job.keep_unprotected_dir, job.outbox_dir}) {
+        if (!dir.empty() && fs::is_directory(dir, ec)) {
+            remove_stale_temporaries(dir);
+        }
+    }
 
     StateJournal journal(job.out_dir, shard.count > 1 ? ".handout-state-" + shard_suffix(shard) : std::string(".handout-state"),
                          job.mode);

@@ -106,8 +106,10 @@ std::vector<std::string> picture_paths(const Document& doc) {
 /// its bytes, so that a changed picture or logo renders again. The content and layout are parsed
 /// here only to find those files (as load_content and load_layout do); one that does not parse
 /// shows none, and fails its records when loaded.
-std::string base_digest_text(const std::string& content_path, const std::string& layout_path, Engine engine) {
-    std::string s = engine_version() + "; engine " + std::string(name(engine));
+/// The part of the shared hash that is the files: the content, the layout, each picture and the
+/// logo, each by its path and the SHA-256 of its bytes.
+std::string files_digest_text(const std::string& content_path, const std::string& layout_path) {
+    std::string s;
     const ReadRule text_rule{Limits{}.text_bytes, true, "text-size"};
     const ReadRule picture_rule{Limits{}.picture_bytes, true, "picture-size"};
     auto content = add_file(s, "content", content_path, text_rule);
@@ -391,8 +393,12 @@ std::string id_of(const Record& record, const std::string& id_column) {
     return id_column.empty() ? std::string() : value_or_empty(record.vars, id_column.c_str());
 }
 
+std::string engine_digest_text(Engine engine) {
+    return engine_version() + "; engine " + std::string(name(engine));
+}
+
 std::string base_digest(const std::string& content_path, const std::string& layout_path, Engine engine) {
-    return base_digest_text(content_path, layout_path, engine);
+    return engine_digest_text(engine) + files_digest_text(content_path, layout_path);
 }
 
 std::string record_digest(const std::string& base, const Record& record, const std::string& output) {
@@ -504,7 +510,7 @@ Result<BatchPlan> plan_batch(const BatchJob& job) {
         return r;
     }
     for (const InputPair& pair : plan.pairs) {
-        plan.base_digests[pair] = base_digest_text(pair.first, pair.second, job.engine);
+        plan.base_digests[pair] = files_digest_text(pair.first, pair.second);
     }
     r.value = std::move(plan);
     return r;

@@ -76,7 +76,8 @@ struct BatchPlan {
     /// The (content, layout) pairs of this shard's records that can be rendered, in the order
     /// first used.
     std::vector<InputPair> pairs;
-    std::map<InputPair, std::string> base_digests;  ///< per pair (see record_digest)
+    /// Per pair, the files' part of the shared hash (base_digest without engine_digest_text).
+    std::map<InputPair, std::string> base_digests;
     /// Output names that two or more records would write, and the error each of them fails with.
     std::map<std::string, std::string> collisions;
 
@@ -115,6 +116,9 @@ std::string id_of(const Record& record, const std::string& id_column);
 /// version and engine; the content, the layout, each picture the content shows and the layout's
 /// logo, each by its path and the SHA-256 of its bytes.
 std::string base_digest(const std::string& content_path, const std::string& layout_path, Engine engine);
+
+/// The engine's part of the shared hash: handout's and its engine's versions, and the engine.
+std::string engine_digest_text(Engine engine);
 
 /// The up-to-date hash of one output: SHA-256 over the base (base_digest), the record's
 /// variables, the output name and SOURCE_DATE_EPOCH.

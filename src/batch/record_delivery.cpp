@@ -161,6 +161,23 @@ Result<Delivery> load_delivery(const BatchJob& job) {
     if (!job.protect && !job.password_template.empty()) {
         flag_error("--password is given without --protect", "add --protect to encrypt each PDF with it");
     }
+    auto resolved = [](const std::string& dir) {
+        std::error_code ec;
+        fs::path p = fs::weakly_canonical(fs::absolute(dir, ec), ec).lexically_normal();
+        return p.has_filename() ? p : p.parent_path();  // `out/` is `out`
+    };
+    auto same_folder = [&](const std::string& a, const std::string& b) {
+        return !a.empty() && !b.empty() && resolved(a) == resolved(b);
+    };
+    if (same_folder(job.keep_unprotected_dir, job.out_dir) || same_folder(job.keep_unprotected_dir, job.outbox_dir)) {
+        flag_error("--keep-unprotected names the folder of " +
+                           std::string(same_folder(job.keep_unprotected_dir, job.out_dir) ? "--out" : "--outbox") +
+                           ": the unprotected copies would replace what is sent",
+                   "give the clinic's copies a folder of their own, e.g. --keep-unprotected clinic-copies");
+    }
+    if (same_folder(job.outbox_dir, job.out_dir)) {
+        flag_error("--outbox names the folder of --out", "leave --outbox out (OUT/outbox) or give it a folder of its own");
+    }
     if (job.email_template_path.empty() && (!job.outbox_dir.empty() || job.smtp)) {
         flag_error(std::string(job.smtp ? "--smtp" : "--outbox") + " needs --email-template: the message to send",
                    "e.g. --email-template samples/email/consent.eml.txt");
@@ -201,7 +218,7 @@ Result<Delivery> load_delivery(const BatchJob& job) {
     d.fingerprint = "\ndelivery\nprotect=" + std::string(job.protect ? "1" : "0") + "\npassword=" + job.password_template +
                     "\nkeep=" + job.keep_unprotected_dir + "\nto=" + job.email_to + "\noutbox=" + job.outbox_dir;
     auto add = [&](const std::string& lang, const EmailTemplate& e) {
-        d.fingerprint += "\n[" + lang + "]\nfrom=" + e.from + "\nreply-to=" + e.reply_to + "\nsubject=" + e.subject +
+        d.message_fingerprint += "\n[" + lang + "]\nfrom=" + e.from + "\nreply-to=" + e.reply_to + "\nsubject=" + e.subject +
                          "\ntext=" + e.text + "\nhtml=" + e.html;
     };
     if (d.email) {
@@ -210,6 +227,8 @@ Result<Delivery> load_delivery(const BatchJob& job) {
     for (const auto& [lang, e] : d.translations) {
         add(lang, e);
     }
+    d.message_fingerprint += "\nto=" + job.email_to;
+    d.fingerprint += d.message_fingerprint;
     r.value = std::move(d);
     return r;
 }
@@ -247,7 +266,7 @@ bool delivered_files_exist(const BatchJob& job, const std::string& output) {
 
 std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& delivery, const Vars& vars,
                                           const std::string& output, const std::string& content_path,
-                                          const std::string& digest, const std::string& pdf, std::size_t& bytes) {
+                                          const std::string& message_id, const std::string& pdf, std::size_t& bytes) {
     // Made in memory first: a record that cannot be protected or e-mailed writes nothing.
     std::string protected_pdf;
     if (job.protect) {
@@ -271,7 +290,7 @@ std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& d
         in.to_template = job.email_to;
         in.attachment = sent_pdf;
         in.attachment_name = safe_attachment_name(fs::path(content_path).stem().string());
-        in.id = digest.substr(0, 32);
+        in.id = message_id.substr(0, 32);
         in.date = message_date();
         in.max_bytes = job.limits.message_bytes;
         in.max_value_bytes = job.limits.value_bytes;

@@ -26,6 +26,9 @@ struct Delivery {
     /// Hashed into every record's up-to-date digest: the delivery settings (the password's
     /// template, never a password), so changing them renders again.
     std::string fingerprint;
+    /// What a message is made of besides the record and its files: the templates and --email-to.
+    /// Its Message-ID hashes this, so a re-run with other delivery folders sends nothing again.
+    std::string message_fingerprint;
 };
 
 /// Loads the e-mail template and its translations and checks the delivery flags; errors name
@@ -46,10 +49,10 @@ bool delivered_files_exist(const BatchJob& job, const std::string& output);
 std::string record_password(const std::string& tmpl, const Vars& vars, std::string& error);
 
 /// In a record's process: writes the PDF (protected when asked) to --out/`output`, the copy, and
-/// the message; `content_path` names the attachment, `digest` makes the Message-ID. Returns the
+/// the message; `content_path` names the attachment, `message_id` (hex) makes the Message-ID. Returns the
 /// error (names no value) or nullopt; `bytes` is the size of the PDF written.
 std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& delivery, const Vars& vars,
                                           const std::string& output, const std::string& content_path,
-                                          const std::string& digest, const std::string& pdf, std::size_t& bytes);
+                                          const std::string& message_id, const std::string& pdf, std::size_t& bytes);
 
 }  // namespace handout

@@ -6,13 +6,15 @@
 
 #include <sys/random.h>
 
+#include <cerrno>
 #include <exception>
 
 namespace handout {
 
 namespace {
 
-/// 32 random bytes as 64 hex digits: an owner password nobody knows.
+/// 32 random bytes as 64 hex digits: an owner password nobody knows. Empty when the system
+/// gives no random bytes.
 std::string random_owner_password() {
     unsigned char bytes[32];
     std::size_t got = 0;
@@ -20,6 +22,8 @@ std::string random_owner_password() {
         const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
         if (n > 0) {
             got += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno != EINTR) {
+            return {};
         }
     }
     static constexpr char hex[] = "0123456789abcdef";
@@ -62,6 +66,9 @@ std::optional<std::string> protect_pdf(std::string_view pdf, const std::string& 
         writer.setDecodeLevel(qpdf_dl_none);
         writer.setObjectStreamMode(qpdf_o_generate);
         const std::string owner = random_owner_password();
+        if (owner.empty()) {
+            return std::string("the PDF could not be protected: the system gave no random bytes (getrandom)");
+        }
         writer.setR6EncryptionParameters(password.c_str(), owner.c_str(),
                                          /*allow_accessibility=*/true, /*allow_extract=*/false,
                                          /*allow_assemble=*/false, /*allow_annotate_and_form=*/false,

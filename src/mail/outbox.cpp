@@ -1,6 +1,7 @@
 #include "mail/outbox.hpp"
 
 #include "core/glib_ptr.hpp"
+#include "mail/email_template.hpp"
 
 #include <gmime/gmime.h>
 
@@ -26,12 +27,6 @@ constexpr std::string_view temporary_prefix = ".handout-";
 
 bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
-}
-
-/// GMime's tables are set up once per process (g_mime_init is not thread-safe).
-void init_gmime() {
-    static std::once_flag once;
-    std::call_once(once, [] { g_mime_init(); });
 }
 
 /// An addr-spec curl can put between angle brackets as it is: something@something, with none of
