@@ -131,4 +131,12 @@ TEST_CASE("protect: password templates — dates as 8 digits, refusals name the 
     CHECK(error.empty());
 }
 
+TEST_CASE("protect: message file names — flat, and two outputs never share one") {
+    CHECK(handout::message_file_name("P1001.pdf") == "P1001.eml");
+    CHECK(handout::message_file_name("es/P1001.pdf") == "es%2FP1001.eml");
+    CHECK(handout::message_file_name("a/b.pdf") != handout::message_file_name("a_b.pdf"));
+    CHECK(handout::message_file_name("a%2Fb.pdf") != handout::message_file_name("a/b.pdf"));
+    CHECK(handout::message_file_name("notes") == "notes.eml");
+}
+
 }  // TEST_SUITE

@@ -243,9 +243,9 @@ const EmailTemplate& Delivery::email_for(const Vars& vars) const {
 }
 
 std::string message_file_name(const std::string& output) {
-    std::string name = output;
-    for (char& c : name) {
-        c = c == '/' ? '_' : c;
+    std::string name;
+    for (char c : output) {  // escaped as in a URL, so two outputs never share a message
+        name += c == '/' ? std::string("%2F") : c == '%' ? std::string("%25") : std::string(1, c);
     }
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".pdf") == 0) {
         name.resize(name.size() - 4);

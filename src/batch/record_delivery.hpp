@@ -36,7 +36,8 @@ struct Delivery {
 Result<Delivery> load_delivery(const BatchJob& job);
 
 /// The outbox file of the output `output` (relative to --out): `P1001.pdf` → `P1001.eml`, a
-/// folder's `/` made `_` (the outbox is flat).
+/// folder's `/` written `%2F` and `%` written `%25` (the outbox is flat, and two outputs never
+/// share a message).
 std::string message_file_name(const std::string& output);
 
 /// Whether the files delivery adds beside `output` are there (the unprotected copy, the
