@@ -97,6 +97,9 @@ std::optional<SentLog> SentLog::open(const std::string& outbox, bool for_writing
                     ::fsync(dir);
                     ::close(dir);
                 }
+            } else if (errno == EEXIST) {
+                // Another run created it this instant: open theirs (the lock then decides).
+                log.m_fd = ::open(log.m_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
             }
         }
         if (log.m_fd < 0) {
