@@ -302,6 +302,23 @@ TEST_CASE("delivery: a message over --limit message-size fails its record; at th
     CHECK(test::exists(dir / "outbox/P1.eml"));
 }
 
+TEST_CASE("delivery: a --name that holds more than the id is warned about: message files and the sent-log carry it") {
+    test::TempDir dir;
+    const std::string csv = dir / "today.csv";
+    test::write_file(csv, manifest({patients[1]}));
+    auto named = delivery_args(csv, dir / "out", dir);
+    named.insert(named.end(), {"--name", "{{patient.name}}.pdf"});
+    auto r = test::run_batch_cli(named);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(test::contains(r.err, "warning: --name uses `patient.name`"));
+    CHECK_FALSE(test::contains(r.err, "Ana Ruiz"));
+    auto by_id = delivery_args(csv, dir / "out2", dir);
+    by_id.insert(by_id.end(), {"--name", "{{patient.id}}-{{row}}.pdf"});
+    auto quiet = test::run_batch_cli(by_id);
+    REQUIRE_MESSAGE(quiet.exit_code == 0, quiet.err);
+    CHECK_FALSE(test::contains(quiet.err, "--name uses"));
+}
+
 TEST_CASE("delivery: the flags that need each other say so before anything is rendered") {
     test::TempDir dir;
     const std::string csv = dir / "today.csv";

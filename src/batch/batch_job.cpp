@@ -567,6 +567,23 @@ BatchOutcome run_batch(const BatchJob& given) {
     if (!delivery.value) {
         return finish(ExitCode::bad_input);
     }
+    if (delivery.value->email && !job.name_template.empty()) {
+        // Message files and the sent-log are named after the outputs: say so when those names
+        // hold more than an id.
+        std::vector<std::string> names;
+        (void)fill_template(job.name_template, [](std::string_view) { return nullptr; }, &names);
+        for (const std::string& n : names) {
+            if (n != plan.value->id_column && n != "row" && n != "lang") {
+                out.diagnostics.push_back(Diagnostic{
+                        Severity::warning, nullptr, 0,
+                        "--name uses `" + n + "`: the outbox's message files and its sent-log are named after the "
+                        "outputs, so they would carry each record's `" + n + "`",
+                        {"name the outputs by the id column, e.g. --name '{{" +
+                         (plan.value->id_column.empty() ? std::string("row") : plan.value->id_column) + "}}.pdf'"}});
+                break;
+            }
+        }
+    }
     std::error_code ec;
     fs::create_directories(job.out_dir, ec);
     if (ec) {
