@@ -1,5 +1,6 @@
 #include "batch/record_delivery.hpp"
 
+#include "core/source_date.hpp"
 #include "core/stage_times.hpp"
 #include "deliver/protect.hpp"
 #include "deliver/write_file.hpp"
@@ -87,16 +88,9 @@ std::vector<std::pair<std::string, fs::path>> translations_of(const fs::path& pa
     return out;
 }
 
+/// The Date header: SOURCE_DATE_EPOCH when set (reproducible runs), else now.
 std::time_t message_date() {
-    // Reproducible builds' convention: SOURCE_DATE_EPOCH fixes every Date header.
-    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
-        char* end = nullptr;
-        const long long v = std::strtoll(epoch, &end, 10);
-        if (end != epoch && *end == '\0' && v >= 0) {
-            return static_cast<std::time_t>(v);
-        }
-    }
-    return std::time(nullptr);
+    return source_date_epoch().value_or(std::time(nullptr));
 }
 
 }  // namespace

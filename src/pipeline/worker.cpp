@@ -1,5 +1,6 @@
 #include "pipeline/worker.hpp"
 
+#include "core/source_date.hpp"
 #include "deliver/cache.hpp"
 #include "deliver/journal.hpp"
 #include "deliver/write_file.hpp"
@@ -168,8 +169,8 @@ Result<Pages> Worker::typeset_record(const ContentInput& content, const LayoutIn
 }
 
 std::string document_date(const Meta& meta) {
-    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde != nullptr && *sde != '\0') {
-        std::time_t t = static_cast<std::time_t>(std::strtoll(sde, nullptr, 10));
+    if (const auto epoch = source_date_epoch()) {
+        const std::time_t t = *epoch;
         std::tm tm{};
         gmtime_r(&t, &tm);
         char buf[32];
