@@ -247,7 +247,7 @@ public:
     RecordRunner(const BatchJob& job, const BatchPlan& plan, const SharedInputs& inputs, const Delivery& delivery,
                  StateJournal& journal, ProgressMeter& meter, ReportWriter& report, BatchOutcome& outcome)
         : m_job(job), m_plan(plan), m_inputs(inputs), m_delivery(delivery), m_journal(journal), m_meter(meter),
-          m_report(report), m_outcome(outcome) {}
+          m_report(report), m_outcome(outcome), m_engine_digest(engine_digest_text(job.engine)) {}
 
     /// Every record of this shard, in row order, through the report. An error when the manifest
     /// could not be read to its end as it was planned.
@@ -324,7 +324,7 @@ private:
         }
         const fs::path target = fs::path(m_job.out_dir) / plan.output;
         const std::string& files = m_plan.base_digests.at(pair);
-        slot.digest = record_digest(engine_digest_text(m_job.engine) + files + m_delivery.fingerprint, record, plan.output);
+        slot.digest = record_digest(m_engine_digest + files + m_delivery.fingerprint, record, plan.output);
         if (m_delivery.email) {
             // What the message carries, and nothing about how it was made: a new engine, another
             // --outbox spelling or an added --keep-unprotected renders again, but the message
@@ -491,6 +491,7 @@ private:
     std::vector<Slot> m_window;          ///< the records being run, in row order
     std::unique_ptr<Worker> m_worker;    ///< a child's own, made at its first record
     bool m_send_stopped = false;         ///< --smtp: sending stopped for this run
+    const std::string m_engine_digest;   ///< engine_digest_text(job.engine), once a run
 };
 
 /// --jobs, or all cores; never more processes than records.
