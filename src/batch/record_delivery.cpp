@@ -6,7 +6,6 @@
 #include "deliver/write_file.hpp"
 #include "mail/message.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -42,50 +41,6 @@ std::string format_date(const std::string& value, std::string_view format) {
         return m + d + y;
     }
     return y + m + d;
-}
-
-/// Whether `lang` looks like a language tag (`es`, `pt-BR`, `zh-Hant`): letters, digits and
-/// hyphens, starting with 2 or 3 letters.
-bool language_tag(std::string_view lang) {
-    std::size_t letters = 0;
-    while (letters < lang.size() && ((lang[letters] >= 'a' && lang[letters] <= 'z') ||
-                                     (lang[letters] >= 'A' && lang[letters] <= 'Z'))) {
-        ++letters;
-    }
-    if (letters < 2 || letters > 3) {
-        return false;
-    }
-    for (char c : lang.substr(letters)) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
-            return false;
-        }
-    }
-    return letters == lang.size() || lang[letters] == '-';
-}
-
-/// The translations of the template at `path`: `NAME.LANG.REST` beside `NAME.REST`.
-std::vector<std::pair<std::string, fs::path>> translations_of(const fs::path& path) {
-    std::vector<std::pair<std::string, fs::path>> out;
-    const std::string name = path.filename().string();
-    const auto dot = name.find('.');
-    if (dot == std::string::npos || dot == 0) {
-        return out;
-    }
-    const std::string head = name.substr(0, dot + 1), rest = name.substr(dot);  // "consent.", ".eml.txt"
-    std::error_code ec;
-    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string other = it->path().filename().string();
-        if (other.size() > head.size() + rest.size() && other.compare(0, head.size(), head) == 0 &&
-            other.compare(other.size() - rest.size(), rest.size(), rest) == 0) {
-            const std::string lang = other.substr(head.size(), other.size() - head.size() - rest.size());
-            if (language_tag(lang)) {
-                out.emplace_back(lang, it->path());
-            }
-        }
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 /// The Date header: SOURCE_DATE_EPOCH when set (reproducible runs), else now.
@@ -185,21 +140,12 @@ Result<Delivery> load_delivery(const BatchJob& job) {
         if (auto fault = email_to_fault(job.email_to)) {
             flag_error("--email-to: " + *fault, "e.g. --email-to '{{patient.email}}'");
         }
-        auto email = load_email_template(job.email_template_path, job.limits);
+        auto email = load_email_templates(job.email_template_path, job.limits);
         for (auto& diag : email.diagnostics) {
             r.diagnostics.push_back(std::move(diag));
         }
         if (email.value) {
             d.email = std::move(*email.value);
-        }
-        for (const auto& [lang, path] : translations_of(job.email_template_path)) {
-            auto translated = load_email_template(path.string(), job.limits);
-            for (auto& diag : translated.diagnostics) {
-                r.diagnostics.push_back(std::move(diag));
-            }
-            if (translated.value) {
-                d.translations.emplace(lang, std::move(*translated.value));
-            }
         }
     }
     if (has_errors(r.diagnostics)) {
@@ -216,24 +162,15 @@ Result<Delivery> load_delivery(const BatchJob& job) {
                          "\ntext=" + e.text + "\nhtml=" + e.html;
     };
     if (d.email) {
-        add("", *d.email);
-    }
-    for (const auto& [lang, e] : d.translations) {
-        add(lang, e);
+        add("", d.email->main);
+        for (const auto& [lang, e] : d.email->translations) {
+            add(lang, e);
+        }
     }
     d.message_fingerprint += "\nto=" + job.email_to;
     d.fingerprint += d.message_fingerprint;
     r.value = std::move(d);
     return r;
-}
-
-const EmailTemplate& Delivery::email_for(const Vars& vars) const {
-    if (auto lang = vars.find("lang"); lang != vars.end()) {
-        if (auto it = translations.find(lang->second); it != translations.end()) {
-            return it->second;
-        }
-    }
-    return *email;
 }
 
 std::string message_file_name(const std::string& output) {
@@ -279,7 +216,8 @@ std::optional<std::string> deliver_record(const BatchJob& job, const Delivery& d
     if (delivery.email) {
         StageTimer message_time(Stage::message);
         MessageInput in;
-        in.email = &delivery.email_for(vars);
+        const auto lang = vars.find("lang");
+        in.email = &delivery.email->for_lang(lang != vars.end() ? lang->second : std::string());
         in.vars = &vars;
         in.to_template = job.email_to;
         in.attachment = sent_pdf;

@@ -6,9 +6,8 @@
 #pragma once
 
 #include "batch/batch_job.hpp"
-#include "mail/email_template.hpp"
+#include "mail/email_templates.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 
@@ -16,13 +15,7 @@ namespace handout {
 
 /// What every record's delivery shares, loaded once before the workers start.
 struct Delivery {
-    std::optional<EmailTemplate> email;
-    /// Its translations, by language: for `consent.eml.txt`, each `consent.LANG.eml.txt` beside
-    /// it (LANG as a record's `lang` column spells it, e.g. `es`), found when the batch starts.
-    std::map<std::string, EmailTemplate> translations;
-
-    /// The template for a record: its `lang`'s translation when there is one, else the default.
-    const EmailTemplate& email_for(const Vars& vars) const;
+    std::optional<EmailTemplates> email;  ///< --email-template and its translations
     /// Hashed into every record's up-to-date digest: the delivery settings (the password's
     /// template, never a password), so changing them renders again.
     std::string fingerprint;
