@@ -12,6 +12,7 @@
 #include "pipeline/render_record.hpp"
 #include "pipeline/worker.hpp"
 #include "render/cairo/render_cairo.hpp"
+#include "render/haru/render_haru.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +41,7 @@ namespace handout {
 namespace fs = std::filesystem;
 
 std::string engine_version() {
-    return std::string("handout ") + HANDOUT_VERSION + "; " + cairo_engine_version();
+    return std::string("handout ") + HANDOUT_VERSION + "; " + cairo_engine_version() + "; " + haru_engine_version();
 }
 
 namespace {

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     render->add_option("--var", var_args, "A variable, NAME=VALUE (repeatable); the value is taken literally");
     render->add_option("--data", job.data_path, "A JSON object file with the variables");
     add_enum_option(render, "--format", job.format, handout::all_output_formats, "pdf, png or dump");
-    add_enum_option(render, "--engine", job.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
+    add_enum_option(render, "--engine", job.engine, handout::all_engines, "PDF engine: handout (tagged, the default), cairo, or haru (libharu; Latin-script and other unshaped text)");
     render->add_option("--dpi", job.dpi, "PNG resolution")->check(CLI::Range(18.0, 1200.0));
     render->add_option("-o,--output", job.output, "Output file, - for standard output (PNG: a prefix, pages get -1.png, -2.png …)")
         ->required();
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
             ->check(CLI::Range(64U, 1048576U));
     add_limit_option(bsub, batch.limits);
     bsub->add_flag("--force", batch.force, "Render every record, even when its output is up to date");
-    add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default) or cairo");
+    add_enum_option(bsub, "--engine", batch.engine, handout::all_engines, "PDF engine: handout (tagged, the default), cairo, or haru (libharu; Latin-script and other unshaped text)");
     bsub->add_flag("-q,--quiet", quiet, "No progress and no summary");
     bsub->add_flag("--protect", batch.protect, "Encrypt each PDF (AES-256) with the record's password (--password)");
     bsub->add_option("--password", batch.password_template,

@@ -20,6 +20,7 @@ const char* name(Stage s) {
         case Stage::pdf_structure: return "pdf structure tree and catalog (qpdf objects)";
         case Stage::pdf_write: return "pdf writing (qpdf unparse, object stream, xref)";
         case Stage::cairo: return "cairo pdf";
+        case Stage::haru: return "haru pdf";
         case Stage::protect: return "protect (qpdf: parse, AES-256 write)";
         case Stage::message: return "message (GMime)";
         case Stage::write_file: return "file write";

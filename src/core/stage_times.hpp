@@ -9,7 +9,7 @@
 namespace handout {
 
 /// `count` times nothing.
-enum class Stage { typeset, pdf_fonts, pdf_content, pdf_structure, pdf_write, cairo, protect, message, write_file, count };
+enum class Stage { typeset, pdf_fonts, pdf_content, pdf_structure, pdf_write, cairo, haru, protect, message, write_file, count };
 
 /// Whether HANDOUT_TIMINGS is set (read once).
 bool stage_times_on();

@@ -3,6 +3,7 @@
 #include "core/stage_times.hpp"
 #include "pipeline/worker.hpp"
 #include "render/cairo/render_cairo.hpp"
+#include "render/haru/render_haru.hpp"
 #include "render/pdf/render_pdf.hpp"
 
 namespace handout {
@@ -31,6 +32,7 @@ std::string_view name(Engine engine) {
     switch (engine) {
         case Engine::handout: return "handout";
         case Engine::cairo: return "cairo";
+        case Engine::haru: return "haru";
     }
     return "handout";
 }
@@ -78,10 +80,16 @@ RenderedRecord render_record(Worker& worker, const ContentInput& content, const 
             rendered = render_png_cairo(*pages.value, options.dpi, &worker.cairo());
             break;
         case OutputFormat::pdf: {
-            // The tagged writer times its own stages; Cairo's is one.
-            StageTimer cairo_time(options.engine == Engine::cairo ? Stage::cairo : Stage::count);
-            Result<std::string> pdf = options.engine == Engine::cairo ? render_pdf_cairo(*pages.value, &worker.cairo())
-                                                                      : render_pdf_tagged(*pages.value, &worker.pdf());
+            // The tagged writer times its own stages; Cairo's and libharu's are one each.
+            StageTimer engine_time(options.engine == Engine::cairo  ? Stage::cairo
+                                   : options.engine == Engine::haru ? Stage::haru
+                                                                    : Stage::count);
+            Result<std::string> pdf;
+            switch (options.engine) {
+                case Engine::handout: pdf = render_pdf_tagged(*pages.value, &worker.pdf()); break;
+                case Engine::cairo: pdf = render_pdf_cairo(*pages.value, &worker.cairo()); break;
+                case Engine::haru: pdf = render_pdf_haru(*pages.value, &worker.haru(), content.doc.source); break;
+            }
             rendered.diagnostics = std::move(pdf.diagnostics);
             if (pdf.value) {
                 rendered.value = std::vector<std::string>{std::move(*pdf.value)};

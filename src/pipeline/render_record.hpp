@@ -1,5 +1,5 @@
 // pipeline: one record, start to finish in memory — a worker typesets the shared content and
-// layout with the record's values and renders the pages as a PDF (either engine), PNG pages or
+// layout with the record's values and renders the pages as a PDF (any engine), PNG pages or
 // the text dump. `handout render` and every record of `handout batch` go through it.
 #pragma once
 
@@ -18,8 +18,8 @@ namespace handout {
 class Worker;
 
 /// Which writer makes the PDF. Spelled as `--engine` and the up-to-date hash spell it.
-enum class Engine { handout, cairo };
-inline constexpr Engine all_engines[] = {Engine::handout, Engine::cairo};
+enum class Engine { handout, cairo, haru };
+inline constexpr Engine all_engines[] = {Engine::handout, Engine::cairo, Engine::haru};
 std::string_view name(Engine engine);
 std::optional<Engine> parse_engine(std::string_view name);
 

@@ -9,6 +9,7 @@
 #include "deliver/cache.hpp"
 #include "pipeline/inputs.hpp"
 #include "render/cairo/render_cairo.hpp"
+#include "render/haru/render_haru.hpp"
 #include "render/pdf/render_pdf.hpp"
 #include "resolve/resolve.hpp"
 #include "typeset/font_system.hpp"
@@ -49,6 +50,7 @@ public:
     ParaCache& cache() { return m_cache; }
     CairoCache& cairo() { return m_cairo; }
     PdfCache& pdf() { return m_pdf; }
+    HaruCache& haru() { return m_haru; }
 
 private:
     Worker(std::unique_ptr<FontSystem> fonts, std::string hyphen_dir, const Limits& limits)
@@ -63,6 +65,7 @@ private:
     CairoCache m_cairo;
     DiskSvgStore m_svgs;   ///< before m_pdf, which keeps a pointer to it
     PdfCache m_pdf;
+    HaruCache m_haru;
 };
 
 /// The document date as ISO 8601: SOURCE_DATE_EPOCH wins, then the content's own date.

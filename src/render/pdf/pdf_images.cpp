@@ -6,6 +6,7 @@
 #include "image/picture_limits.hpp"
 #include "image/rsvg_lazy.hpp"
 #include "render/pdf/pdf_syntax.hpp"
+#include "render/raster.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -20,98 +21,14 @@ namespace handout {
 
 namespace {
 
-using SurfacePtr = CairoSurfacePtr;
-
-SurfacePtr decode_png(const std::string& bytes) {
-    struct Reader {
-        const std::string* bytes;
-        std::size_t pos;
-    } reader{&bytes, 0};
-    return SurfacePtr(cairo_image_surface_create_from_png_stream(
-        [](void* c, unsigned char* data, unsigned int length) {
-            auto* rd = static_cast<Reader*>(c);
-            if (rd->pos + length > rd->bytes->size()) {
-                return CAIRO_STATUS_READ_ERROR;
-            }
-            std::memcpy(data, rd->bytes->data() + rd->pos, length);
-            rd->pos += length;
-            return CAIRO_STATUS_SUCCESS;
-        },
-        &reader));
-}
-
-/// The pixel size of a vector picture of `width_pt` × `height_pt` drawn as pixels: 300 dpi of
-/// its natural size, scaled down (aspect kept) to the picture limits when that is more —
-/// max_picture_pixels (40 MP, over 25 × 17 in at 300 dpi: a page-sized print stays at 300 dpi
-/// or more) and max_picture_side (Cairo's largest surface). The content's check held the SVG to
-/// the limits in CSS pixels (96 dpi); at 300 dpi it may have nearly ten times as many.
-std::pair<int, int> svg_raster_size(double width_pt, double height_pt) {
-    double w = std::max(1.0, std::floor(width_pt / 72.0 * 300));
-    double h = std::max(1.0, std::floor(height_pt / 72.0 * 300));
-    const double side = static_cast<double>(max_picture_side), pixels = static_cast<double>(max_picture_pixels);
-    const double fit = std::min({1.0, side / w, side / h, std::sqrt(pixels / (w * h))});
-    if (fit < 1.0) {
-        // Rounded down, but not a pixel short of a side limit through rounding error.
-        w = std::clamp(std::floor(w * fit + 1e-6), 1.0, side);
-        h = std::clamp(std::floor(h * fit + 1e-6), 1.0, side);
-        while (w * h > pixels) {
-            (w >= h ? w : h) -= 1;
-        }
+/// Pixels as the PDF holds them: deflated samples and, unless opaque, a deflated alpha.
+void take_pixels(Pixels p, PdfCache::Impl::Raster& r) {
+    r.w = p.w;
+    r.h = p.h;
+    r.samples = pdf::deflated(p.rgb);
+    if (!p.alpha.empty()) {
+        r.alpha = pdf::deflated(p.alpha);
     }
-    return {static_cast<int>(w), static_cast<int>(h)};
-}
-
-/// A vector picture becomes pixels (only when it cannot go in as vector graphics), sized by
-/// svg_raster_size.
-SurfacePtr draw_svg(const ImageData& img) {
-    const RsvgApi* rsvg = rsvg_api();
-    if (rsvg == nullptr || !std::isfinite(img.width) || !std::isfinite(img.height)) {
-        return nullptr;
-    }
-    const auto [w, h] = svg_raster_size(img.width, img.height);
-    SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
-    if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
-        return s;  // out of memory: the caller reports the picture it cannot draw
-    }
-    {
-        CairoPtr cr(cairo_create(s.get()));
-        GObjectPtr<RsvgHandle> handle(rsvg->new_from_data(reinterpret_cast<const guint8*>(img.bytes->data()), img.bytes->size(), nullptr));
-        if (handle != nullptr) {
-            RsvgRectangle vp{0, 0, static_cast<double>(w), static_cast<double>(h)};
-            rsvg->render_document(handle.get(), cr.get(), &vp, nullptr);
-        }
-    }
-    cairo_surface_flush(s.get());
-    return s;
-}
-
-/// Cairo's premultiplied pixels → deflated RGB samples and, unless opaque, a deflated alpha.
-void take_pixels(cairo_surface_t* s, PdfCache::Impl::Raster& r) {
-    r.w = cairo_image_surface_get_width(s);
-    r.h = cairo_image_surface_get_height(s);
-    bool has_alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char* data = cairo_image_surface_get_data(s);
-    std::string rgb, alpha;
-    rgb.reserve(static_cast<std::size_t>(r.w * r.h * 3));
-    bool opaque = true;
-    for (int y = 0; y < r.h; ++y) {
-        const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
-        for (int x = 0; x < r.w; ++x) {
-            std::uint32_t px = row[x];
-            unsigned a = has_alpha ? (px >> 24) & 255 : 255;
-            auto un = [&](unsigned c) { return a == 0 ? 0U : std::min(255U, (c * 255 + a / 2) / a); };  // unpremultiply
-            rgb += static_cast<char>(un((px >> 16) & 255));
-            rgb += static_cast<char>(un((px >> 8) & 255));
-            rgb += static_cast<char>(un(px & 255));
-            alpha += static_cast<char>(a);
-            opaque = opaque && a == 255;
-        }
-    }
-    if (!opaque) {
-        r.alpha = pdf::deflated(alpha);
-    }
-    r.samples = pdf::deflated(rgb);
     r.components = 3;
 }
 
@@ -134,9 +51,8 @@ const PdfCache::Impl::Raster& PdfCache::Impl::raster(const ImageData& img) {
             r.samples = *key;
         }
     } else {
-        SurfacePtr s = img.kind == ImageData::Kind::png ? decode_png(*key) : draw_svg(img);
-        if (s && cairo_surface_status(s.get()) == CAIRO_STATUS_SUCCESS) {
-            take_pixels(s.get(), r);
+        if (auto pixels = picture_pixels(img)) {
+            take_pixels(std::move(*pixels), r);
         }
     }
     keep_alive.push_back(img.bytes);
@@ -178,7 +94,7 @@ const PdfCache::Impl::Vector& PdfCache::Impl::vector(const ImageData& img) {
         SvgRecord drawn{img.width, img.height, {}};
         bool ok = false;
         {
-            SurfacePtr surface(cairo_pdf_surface_create_for_stream(
+            CairoSurfacePtr surface(cairo_pdf_surface_create_for_stream(
                 [](void* closure, const unsigned char* data, unsigned int length) {
                     static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
                     return CAIRO_STATUS_SUCCESS;
