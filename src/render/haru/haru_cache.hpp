@@ -26,6 +26,10 @@ struct HaruErrors {
     std::string doing;    ///< set by the engine before each step; copied into `where` on an error
 };
 
+/// Whether `c` is among the characters the engine gives libharu a font for: Latin, Greek and
+/// Cyrillic with their combining marks, punctuation, and the symbols handouts use (haru_fonts.cpp).
+bool in_haru_repertoire(char32_t c);
+
 struct HaruCache::Impl {
     /// A font file as libharu and the checks see it.
     struct Font {

@@ -135,6 +135,10 @@ std::string unshaped_problem(const GlyphRun& run, const HaruCache::Impl::Font& f
             if (cp > 0xFFFF) {
                 return "the character " + hex_code(cp) + " is beyond U+FFFF, which libharu's UTF-8 encoder does not reach";
             }
+            if (cp != 0xAD && !in_haru_repertoire(cp)) {
+                return "the character " + hex_code(cp) +
+                       " is outside the engine's characters (Latin, Greek, Cyrillic, punctuation, symbols)";
+            }
             spelled = spelled && spelled_script(script);
         }
         bool own_glyphs = cps.size() == c.b - c.a;

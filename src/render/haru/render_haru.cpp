@@ -162,7 +162,7 @@ private:
                     return Diagnostic{Severity::error, m_content, m_content ? std::min(run->source, m_content->text.size()) : 0,
                                       "the haru engine cannot draw the text “" + text + "” on page " + std::to_string(p + 1) +
                                           ": " + why,
-                                      {"libharu 2.3 draws characters, not shaped glyphs, and embeds TrueType fonts only",
+                                      {"libharu 2.3 draws characters one by one, not shaped glyphs: the haru engine takes Latin, Greek and Cyrillic text in TrueType fonts",
                                        "render this document with the default engine (--engine handout) or --engine cairo"}};
                 }
             }
