@@ -228,16 +228,19 @@ void draw_run(HPDF_Page page, HPDF_Font font, const HaruCache::Impl::Font& cmap,
             end_span();
             in_tail = false;
         }
-        bool hyphen = text.head_rest && k + 1 == cs.size();
-        if (hyphen) {
-            span(*text.head_rest);  // the hyphen reads as the word's rest
-        }
+        bool hyphen_cluster = text.head_rest && k + 1 == cs.size();
         const Glyph& first = run.glyphs[c.a];
         double x = pen + first.dx;
         double y = page_height - (run.origin.y + first.dy);
         std::vector<char32_t> cps = code_points(std::string_view(run.text).substr(c.from, c.to - c.from));
         bool own_glyphs = cps.size() == c.b - c.a;
         for (std::size_t i = 0; i < cps.size(); ++i) {
+            // The break hyphen (the run's last character; its cluster may hold the letter before
+            // it too) reads as the word's rest.
+            bool hyphen = hyphen_cluster && i + 1 == cps.size();
+            if (hyphen) {
+                span(*text.head_rest);
+            }
             char32_t cp = cps[i] == 0xAD ? hyphen_char(cmap, run.glyphs[c.a + std::min(i, c.b - c.a - 1)].id) : cps[i];
             if (own_glyphs && i > 0) {  // each glyph where it was laid out
                 const Glyph& g = run.glyphs[c.a + i];
@@ -251,12 +254,12 @@ void draw_run(HPDF_Page page, HPDF_Font font, const HaruCache::Impl::Font& cmap,
             } else {  // a ligature's or composition's further characters: where the font puts them
                 show(cp, s.end, s.y);
             }
+            if (hyphen) {
+                end_span();
+            }
         }
         for (std::size_t m = c.a; m < c.b; ++m) {
             pen += run.glyphs[m].advance;
-        }
-        if (hyphen) {
-            end_span();
         }
     }
     if (in_tail) {
