@@ -178,16 +178,18 @@ TEST_CASE("-o - is refused for PNG pages with exit 2 and a hint to give a prefix
 }
 
 TEST_CASE("an unknown --engine or --format exits 2 naming the values it takes") {
-    auto engine = test::run_cli({"render", "content/ketamine-infusion.md", "--engine", "haru", "-o", "-"});
+    auto engine = test::run_cli({"render", "content/ketamine-infusion.md", "--engine", "typst", "-o", "-"});
     CHECK(engine.exit_code == 2);
-    CHECK_MESSAGE(engine.err.find("--engine: haru not in {handout,cairo}") != std::string::npos, engine.err);
+    CHECK_MESSAGE(engine.err.find("--engine: typst not in {handout,cairo,haru}") != std::string::npos, engine.err);
     auto format = test::run_cli({"render", "content/ketamine-infusion.md", "--format", "svg", "-o", "-"});
     CHECK(format.exit_code == 2);
     CHECK_MESSAGE(format.err.find("--format: svg not in {pdf,png,dump}") != std::string::npos, format.err);
-    auto batch = test::run_cli({"batch", "samples/patients.csv", "-c", "content/ketamine-consent.md", "--out", "/nonexistent",
-                                "--engine", "haru"});
+    test::TempDir dir;
+    auto batch = test::run_cli({"batch", "samples/patients.csv", "-c", "content/ketamine-consent.md", "--out", dir / "out",
+                                "--engine", "typst"});
     CHECK(batch.exit_code == 2);
-    CHECK_MESSAGE(batch.err.find("--engine: haru not in {handout,cairo}") != std::string::npos, batch.err);
+    CHECK_MESSAGE(batch.err.find("--engine: typst not in {handout,cairo,haru}") != std::string::npos, batch.err);
+    CHECK_FALSE(test::exists(dir / "out"));
     CHECK(engine.out.empty());
     CHECK(format.out.empty());
 }
