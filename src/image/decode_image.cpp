@@ -1,4 +1,5 @@
 #include "image/decode_image.hpp"
+#include "image/png_decode.hpp"
 
 #include "core/cairo_ptr.hpp"
 #include "core/glib_ptr.hpp"
@@ -59,21 +60,7 @@ bool png_signature(std::string_view b) {
 /// Whether the PNG decodes whole, through the decoder the renderers use (Cairo's, on libpng).
 /// Its pixels are held for the moment: at most limits' pixels × 4 bytes.
 bool png_decodes(const std::string& bytes) {
-    struct Reader {
-        const std::string* bytes;
-        std::size_t pos;
-    } reader{&bytes, 0};
-    CairoSurfacePtr s(cairo_image_surface_create_from_png_stream(
-        [](void* c, unsigned char* data, unsigned int length) {
-            auto* rd = static_cast<Reader*>(c);
-            if (length > rd->bytes->size() - rd->pos) {
-                return CAIRO_STATUS_READ_ERROR;  // cut off
-            }
-            std::memcpy(data, rd->bytes->data() + rd->pos, length);
-            rd->pos += length;
-            return CAIRO_STATUS_SUCCESS;
-        },
-        &reader));
+    CairoSurfacePtr s = decode_png(bytes);
     return s != nullptr && cairo_surface_status(s.get()) == CAIRO_STATUS_SUCCESS;
 }
 

@@ -3,6 +3,7 @@
 #include "core/cairo_ptr.hpp"
 #include "core/glib_ptr.hpp"
 #include "image/picture_limits.hpp"
+#include "image/png_decode.hpp"
 #include "image/rsvg_lazy.hpp"
 
 #include <cairo.h>
@@ -10,29 +11,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 namespace handout {
 
 namespace {
-
-CairoSurfacePtr decode_png(const std::string& bytes) {
-    struct Reader {
-        const std::string* bytes;
-        std::size_t pos;
-    } reader{&bytes, 0};
-    return CairoSurfacePtr(cairo_image_surface_create_from_png_stream(
-        [](void* c, unsigned char* data, unsigned int length) {
-            auto* rd = static_cast<Reader*>(c);
-            if (rd->pos + length > rd->bytes->size()) {
-                return CAIRO_STATUS_READ_ERROR;
-            }
-            std::memcpy(data, rd->bytes->data() + rd->pos, length);
-            rd->pos += length;
-            return CAIRO_STATUS_SUCCESS;
-        },
-        &reader));
-}
 
 /// A vector picture becomes pixels, sized by svg_raster_size.
 CairoSurfacePtr draw_svg(const ImageData& img) {

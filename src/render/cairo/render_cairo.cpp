@@ -4,6 +4,7 @@
 #include "core/fc_ptr.hpp"
 #include "core/glib_ptr.hpp"
 #include "core/overloaded.hpp"
+#include "image/png_decode.hpp"
 #include "image/rsvg_lazy.hpp"
 #include "pages/hyphen_joins.hpp"
 #include "render/cairo/jpeg_surface.hpp"
@@ -15,7 +16,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <unordered_map>
 
@@ -93,21 +93,6 @@ void rounded_rect(cairo_t* cr, const Rect& r, double radius) {
     cairo_arc(cr, r.x + rr, r.y + r.h - rr, rr, M_PI / 2, M_PI);
     cairo_arc(cr, r.x + rr, r.y + rr, rr, M_PI, 3 * M_PI / 2);
     cairo_close_path(cr);
-}
-
-struct PngReader {
-    const std::string* bytes;
-    std::size_t pos = 0;
-};
-
-cairo_status_t read_png(void* closure, unsigned char* data, unsigned int length) {
-    auto* r = static_cast<PngReader*>(closure);
-    if (r->pos + length > r->bytes->size()) {
-        return CAIRO_STATUS_READ_ERROR;
-    }
-    std::memcpy(data, r->bytes->data() + r->pos, length);
-    r->pos += length;
-    return CAIRO_STATUS_SUCCESS;
 }
 
 void draw_glyphs(cairo_t* cr, const GlyphRun& run, const FontFaces& faces, bool with_text) {
@@ -250,11 +235,9 @@ void draw_page(cairo_t* cr, const Page& page, const Pages& doc, const FontFaces&
                            if (img.kind != ImageData::Kind::svg) {
                                auto it = cache.pngs.find(key);
                                if (it == cache.pngs.end()) {
-                                   PngReader reader{key};
-                                   cairo_surface_t* decoded = img.kind == ImageData::Kind::jpeg
-                                                                  ? jpeg_surface(img.bytes)
-                                                                  : cairo_image_surface_create_from_png_stream(read_png, &reader);
-                                   it = cache.pngs.emplace(key, SurfacePtr(decoded)).first;
+                                   SurfacePtr decoded = img.kind == ImageData::Kind::jpeg ? SurfacePtr(jpeg_surface(img.bytes))
+                                                                                          : decode_png(*key);
+                                   it = cache.pngs.emplace(key, std::move(decoded)).first;
                                    cache.keep_alive.push_back(img.bytes);
                                }
                                cairo_surface_t* s = it->second.get();
