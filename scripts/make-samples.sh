@@ -16,6 +16,11 @@ for layout in letter a4 large-print; do
     -o "samples/ketamine-consent-es-$layout.pdf"
 done
 "$bin" render content/ketamine-infusion.md -l layouts/letter.toml --format png --dpi 70 -o samples/preview/ketamine-infusion
+# Two sheets from the libharu engine (README, "PDF engines"), to set beside the default's.
+mkdir -p samples/haru
+"$bin" render content/ketamine-infusion.md -l layouts/letter.toml --engine haru -o samples/haru/ketamine-infusion-letter.pdf
+"$bin" render content/ketamine-consent.es.md -l layouts/letter.toml --data samples/patient-es.json --engine haru \
+  -o samples/haru/ketamine-consent-es-letter.pdf
 # A sample outbox (README, "Sending to patients"): one message per row of samples/patients.csv,
 # each with its consent sheet protected by the patient's date of birth as DDMMYYYY, and the
 # Spanish message for Spanish rows. Not committed (.gitignore): every run encrypts with fresh
@@ -25,6 +30,6 @@ rm -rf samples/outbox out/sample-delivery
   --protect --password '{{patient.dob|DDMMYYYY}}' --keep-unprotected out/sample-delivery/clinic-copies \
   --email-template samples/email/consent.eml.txt --outbox samples/outbox
 printf '%-45s %6s messages\n' samples/outbox/ "$(ls samples/outbox/*.eml | wc -l)"
-for f in samples/*.pdf; do
+for f in samples/*.pdf samples/haru/*.pdf; do
   printf '%-45s %6s bytes  %s pages\n' "$f" "$(stat -c %s "$f")" "$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')"
 done
