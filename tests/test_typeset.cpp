@@ -554,6 +554,33 @@ TEST_CASE("a narrow justified paragraph breaks long words with a soft hyphen") {
     }
 }
 
+TEST_CASE("each run of a hyphenated paragraph names where its text starts in the content file") {
+    // Hyphenation inserts soft hyphens and a phone number gets word joiners: neither is in the
+    // file, so a diagnostic's column must not count them.
+    const std::string layout = justified_layout("3.5in", "0.5in");
+    std::string para = "Call (555) 014-2368 about";
+    for (const char* w : {"Hospitalization", "pharmaceutical", "considerations", "neurotransmitters",
+                          "inflammation", "characteristically", "administration", "hallucinations"}) {
+        para += std::string(" ") + w;
+    }
+    const std::string content = front + para + " " + para + "\n";
+    Pages p = run_ok(content, layout);
+    int checked = 0;
+    for (const auto& page : p.pages) {
+        for (const auto& item : page.items) {
+            const auto* run = std::get_if<GlyphRun>(&item.v);
+            if (run == nullptr || item.node < 0 || type_of(p, item) != StructType::p) {
+                continue;
+            }
+            std::string want = strip_shy(run->text).substr(0, 6);
+            CHECK_MESSAGE(content.compare(run->source, want.size(), want) == 0, "run `", run->text, "` points at `",
+                          content.substr(run->source, want.size()), "`");
+            ++checked;
+        }
+    }
+    CHECK(checked > 8);
+}
+
 TEST_CASE("dump_pages is the same for two runs of the same input") {
     std::string content = test::read_file("content/ketamine-consent.md");
     REQUIRE_FALSE(content.empty());

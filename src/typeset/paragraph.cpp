@@ -21,6 +21,12 @@ namespace {
 
 constexpr std::string_view soft_hyphen = "\xC2\xAD";
 
+/// The length of the word joiner or directional isolate (U+2060, U+2066–U+2069) that `s`
+/// starts with, or 0: the layout controls protect_numbers() adds, not text.
+std::size_t isolate_length(std::string_view s) {
+    return s.size() >= 3 && s[0] == '\xE2' && s[1] == '\x81' && (s[2] == '\xA0' || (s[2] >= '\xA6' && s[2] <= '\xA9')) ? 3 : 0;
+}
+
 
 /// The paragraph as Pango sees it: text, attributes, and where each piece came from.
 struct Prepared {
@@ -30,6 +36,7 @@ struct Prepared {
         std::size_t begin, end;     ///< byte range in text
         std::size_t source;         ///< byte offset in the content file
         std::string link;
+        bool marked = false;        ///< text holds soft hyphens and joiners the source does not
     };
     std::vector<Piece> pieces;  ///< in text order, not overlapping
 
@@ -41,6 +48,25 @@ struct Prepared {
         }
         --it;
         return at < it->end ? &*it : nullptr;
+    }
+
+    /// The content file's byte offset of text byte `at` (in `piece`): the soft hyphens,
+    /// word joiners and isolates added to a marked piece are not in the file.
+    std::size_t source_at(const Piece& piece, std::size_t at) const {
+        if (!piece.marked) {
+            return piece.source + (at - piece.begin);
+        }
+        std::size_t n = 0;
+        for (std::size_t i = piece.begin; i < at;) {
+            std::string_view rest = std::string_view(text).substr(i, at - i);
+            if (std::size_t k = std::max(isolate_length(rest), rest.substr(0, 2) == soft_hyphen ? std::size_t{2} : 0)) {
+                i += k;
+            } else {
+                ++i;
+                ++n;
+            }
+        }
+        return piece.source + n;
     }
 };
 
@@ -113,9 +139,8 @@ std::string without_isolates(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
-        if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x81' &&
-            (s[i + 2] == '\xA0' || (s[i + 2] >= '\xA6' && s[i + 2] <= '\xA9'))) {
-            i += 3;
+        if (std::size_t k = isolate_length(s.substr(i))) {
+            i += k;
             continue;
         }
         out += s[i++];
@@ -148,7 +173,8 @@ Prepared prepare(Hyphenator* hyph, const Spans& spans, const ParaStyle& style) {
         if (end == begin) {
             continue;
         }
-        p.pieces.push_back({begin, end, s.offset, s.link});
+        const bool marked = end - begin != s.text.size();
+        p.pieces.push_back({begin, end, s.offset, s.link, marked});
         if (std::string_view(p.text).substr(begin, end - begin).find(soft_hyphen) == std::string_view::npos) {
             // A word broken between letters because it is wider than the line (an address, a
             // name) shows no hyphen, as in a browser: a hyphen would read as part of the value.
@@ -265,7 +291,7 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     const auto item_begin = std::max(static_cast<std::size_t>(item->offset), lo);
     const auto item_end = std::min(static_cast<std::size_t>(item->offset) + static_cast<std::size_t>(item->length), hi);
     if (const Prepared::Piece* piece = p.piece_at(item_begin)) {
-        out.source = piece->source + (item_begin - piece->begin);
+        out.source = p.source_at(*piece, item_begin);
     }
     double pending = 0;  // advance of dropped glyphs, added to the next glyph's offset
     const auto item_offset = static_cast<std::size_t>(item->offset);
@@ -278,7 +304,7 @@ GlyphRun convert_run(FontSystem& fs, const Prepared& p, PangoGlyphItem* run, dou
     std::vector<std::size_t> isolates;
     if (out.rtl) {
         for (std::size_t b = item_begin; b + 2 < item_end; ++b) {
-            if (p.text[b] == '\xE2' && p.text[b + 1] == '\x81' && (p.text[b + 2] == '\xA0' || (p.text[b + 2] >= '\xA6' && p.text[b + 2] <= '\xA9'))) {
+            if (isolate_length(std::string_view(p.text).substr(b, item_end - b)) != 0) {
                 isolates.push_back(b);
                 b += 2;
             }

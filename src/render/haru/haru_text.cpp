@@ -121,6 +121,11 @@ std::string hex_code(char32_t c) {
 }  // namespace
 
 std::string unshaped_problem(const GlyphRun& run, const HaruCache::Impl::Font& font) {
+    for (char32_t cp : code_points(run.text)) {
+        if (const char* name = shaped_script(g_unichar_get_script(cp))) {
+            return std::string(name) + " script needs shaping";
+        }
+    }
     if (run.rtl) {
         return "right-to-left text needs shaping";
     }
@@ -129,9 +134,6 @@ std::string unshaped_problem(const GlyphRun& run, const HaruCache::Impl::Font& f
         bool spelled = true;
         for (char32_t cp : cps) {
             auto script = g_unichar_get_script(cp);
-            if (const char* name = shaped_script(script)) {
-                return std::string(name) + " script needs shaping";
-            }
             if (cp > 0xFFFF) {
                 return "the character " + hex_code(cp) + " is beyond U+FFFF, which libharu's UTF-8 encoder does not reach";
             }
