@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages that handout needs to build, run and test (clang-14 and
 # libfuzzer-14-dev: the fuzz harnesses, scripts/fuzz.sh;
-# python3-aiosmtpd: the SMTP server the sending tests start on 127.0.0.1; libhpdf-dev: the haru engine).
+# python3-aiosmtpd: the SMTP server the sending tests start on 127.0.0.1; libhpdf-dev: the haru engine;
+# festlex-cmu: the CMU Pronouncing Dictionary, compiled in for English syllables).
 # Safe to run again; needs root (or sudo).
 set -euo pipefail
 SUDO=""
@@ -15,6 +16,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libhyphen-dev hyphen-en-us hyphen-es librsvg2-dev libpng-dev libjpeg-dev libdeflate-dev \
   fonts-noto-core fonts-noto-cjk \
   doctest-dev libpoppler-glib-dev poppler-utils mupdf-tools ghostscript \
-  libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl ca-certificates libhpdf-dev \
+  libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl ca-certificates libhpdf-dev festlex-cmu \
   clang-14 libfuzzer-14-dev \
   >/dev/null

@@ -3,148 +3,152 @@
 #include <glib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace handout {
 
 namespace {
 
-bool spanish(std::string_view lang) {
-    return lang.substr(0, 2) == "es";
+gunichar char_at(std::string_view text, std::size_t i) {
+    return g_utf8_get_char_validated(text.data() + i, static_cast<gssize>(text.size() - i));
 }
 
-/// Lower-case letters of a word as code points.
-std::u32string letters(std::string_view word) {
-    std::u32string out;
-    const char* p = word.data();
-    const char* end = word.data() + word.size();
-    while (p < end) {
-        gunichar c = g_utf8_get_char_validated(p, end - p);
-        if (c == static_cast<gunichar>(-1) || c == static_cast<gunichar>(-2)) {
-            ++p;
-            continue;
-        }
-        if (g_unichar_isalpha(c)) {
-            out += static_cast<char32_t>(g_unichar_tolower(c));
-        }
-        p = g_utf8_next_char(p);
-    }
-    return out;
+std::size_t next_char(std::string_view text, std::size_t i) {
+    const char* p = text.data() + i;
+    const char* q = g_utf8_find_next_char(p, text.data() + text.size());
+    return q == nullptr ? text.size() : static_cast<std::size_t>(q - text.data());
 }
 
-int syllables_en(const std::u32string& w) {
-    if (w.empty()) {
-        return 0;
-    }
-    if (w.size() <= 3) {
+bool is_digit(std::string_view t, std::size_t i) {
+    return i < t.size() && t[i] >= '0' && t[i] <= '9';
+}
+
+/// A character that ends a sentence: . ! ? and … (U+2026).
+std::size_t stop_length(std::string_view t, std::size_t i) {
+    if (t[i] == '.' || t[i] == '!' || t[i] == '?') {
         return 1;
     }
-    auto vowel = [](char32_t c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
-    std::u32string s = w;
-    // Silent endings: "-e" (make), "-es"/"-ed" after most consonants (makes, named), but not
-    // "-le" after a consonant (table), "-ted"/"-ded" (wanted), "-ses"/"-ces"/… (buses).
-    auto ends = [&](std::u32string_view e) { return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0; };
-    if (ends(U"es") && !(ends(U"ses") || ends(U"zes") || ends(U"ces") || ends(U"ges") || ends(U"shes") || ends(U"ches") || ends(U"xes"))) {
-        s.resize(s.size() - 2);
-    } else if (ends(U"ed") && !(ends(U"ted") || ends(U"ded"))) {
-        s.resize(s.size() - 2);
-    } else if (ends(U"e") && !(ends(U"le") && s.size() > 2 && !vowel(s[s.size() - 3]))) {
-        s.resize(s.size() - 1);
-    }
-    int count = 0;
-    bool prev = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        bool v = vowel(s[i]) && !(s[i] == 'y' && i == 0);
-        if (v && !prev) {
-            ++count;
-        }
-        prev = v;
-    }
-    // "i-a", "i-o", "u-a" usually split (media, radio, actual) — but not in -tion, -sion, -cian,
-    // -tial, -gion, or after q/g (equal, language).
-    for (std::size_t i = 1; i < s.size(); ++i) {
-        bool pair = (s[i - 1] == 'i' && (s[i] == 'a' || s[i] == 'o')) || (s[i - 1] == 'u' && s[i] == 'a');
-        if (!pair) {
-            continue;
-        }
-        char32_t before = i >= 2 ? s[i - 2] : U' ';
-        char32_t after = i + 1 < s.size() ? s[i + 1] : U' ';
-        bool glide = (before == 't' || before == 's' || before == 'c' || before == 'g' || before == 'x') &&
-                     (after == 'n' || after == 'l' || after == 'u' || after == 's');
-        bool qu = s[i - 1] == 'u' && (before == 'q' || before == 'g');
-        if (!glide && !qu) {
-            ++count;
-        }
-    }
-    return std::max(count, 1);
+    return t.compare(i, 3, "\xE2\x80\xA6") == 0 ? 3 : 0;
 }
 
-int syllables_es(const std::u32string& w) {
-    auto strong = [](char32_t c) {
-        return c == U'a' || c == U'e' || c == U'o' || c == U'á' || c == U'é' || c == U'ó' || c == U'í' || c == U'ú';
-    };
-    auto weak = [](char32_t c) { return c == U'i' || c == U'u' || c == U'ü' || c == U'y'; };
-    int count = 0;
-    std::size_t i = 0;
-    while (i < w.size()) {
-        // 'y' is a vowel only at the end of a word or alone.
-        auto is_vowel = [&](std::size_t k) {
-            return strong(w[k]) || (weak(w[k]) && (w[k] != U'y' || k + 1 == w.size()));
-        };
-        if (!is_vowel(i)) {
-            ++i;
-            continue;
-        }
-        // A vowel group is one syllable, plus one for every two strong vowels side by side (hiatus).
-        ++count;
-        std::size_t j = i + 1;
-        while (j < w.size() && is_vowel(j)) {
-            if (strong(w[j]) && strong(w[j - 1])) {
-                ++count;
-            }
-            ++j;
-        }
-        // "qu", "gu" + e/i: the u is silent and makes no diphthong of its own.
-        i = j;
+/// A closing quote or bracket that may follow a sentence's end: ' " ) ] ’ ” ».
+std::size_t closer_length(std::string_view t, std::size_t i) {
+    if (t[i] == '\'' || t[i] == '"' || t[i] == ')' || t[i] == ']') {
+        return 1;
     }
-    return std::max(count, 1);
+    if (t.compare(i, 3, "\xE2\x80\x99") == 0 || t.compare(i, 3, "\xE2\x80\x9D") == 0) {
+        return 3;
+    }
+    return t.compare(i, 2, "\xC2\xBB") == 0 ? 2 : 0;
 }
 
-bool abbreviation_before(std::string_view text, std::size_t dot) {
-    static const char* abbrevs[] = {"Dr", "Mr", "Mrs", "Ms", "St", "Sr", "Sra", "Dra", "e.g", "i.e", "etc", "vs", "approx", "No"};
+enum class Abbrev { none, always, unless_capital };
+
+/// What the word before a full stop at `dot` makes of it: titles and Latin abbreviations that
+/// a name or more of the sentence follows never end one; etc., a.m. and the like end one only
+/// before a capital.
+Abbrev abbreviation_before(std::string_view text, std::size_t dot) {
+    static const char* titles[] = {"Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Sr", "Sra", "Srta", "Dra", "No", "Nos",
+                                   "vs", "approx", "cf", "Fig", "e.g", "i.e", "eg", "ie", "ej", "Ud", "Uds",
+                                   "núm", "tel", "Tel", "aprox", "ca", "Jr", "Mt"};
+    static const char* enders[] = {"etc", "a.m", "p.m", "Inc", "Ltd", "Co", "min", "hrs", "hr", "wk", "mo"};
     std::size_t start = dot;
-    while (start > 0 && text[start - 1] != ' ' && text[start - 1] != '(') {
+    while (start > 0 && text[start - 1] != ' ' && text[start - 1] != '(' && text[start - 1] != '\n') {
         --start;
     }
     std::string_view w = text.substr(start, dot - start);
-    return std::any_of(std::begin(abbrevs), std::end(abbrevs), [&](const char* a) { return w == a; }) ||
-           (w.size() == 1 && std::isupper(static_cast<unsigned char>(w[0])));
+    if (std::any_of(std::begin(titles), std::end(titles), [&](const char* a) { return w == a; })) {
+        return Abbrev::always;
+    }
+    if (w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]))) {
+        return Abbrev::always;  // an initial (J. Smith), or the p. of "p. ej."
+    }
+    if (!w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        // A list number at the start of the block or of a line ("1. Take …").
+        std::size_t before = start;
+        while (before > 0 && text[before - 1] == ' ') {
+            --before;
+        }
+        if (before == 0 || text[before - 1] == '\n') {
+            return Abbrev::always;
+        }
+    }
+    return std::any_of(std::begin(enders), std::end(enders), [&](const char* a) { return w == a; }) ? Abbrev::unless_capital
+                                                                                                   : Abbrev::none;
 }
 
-TextStats count(std::string_view sentence, std::string_view lang) {
+/// Whether the next word after `at` (past spaces and opening quotes or brackets) starts with a
+/// capital letter or a digit; true at the end of the text.
+bool capital_follows(std::string_view text, std::size_t at) {
+    while (at < text.size()) {
+        gunichar c = char_at(text, at);
+        if (g_unichar_isspace(c) || c == '"' || c == '\'' || c == '(' || c == 0x201C || c == 0x2018 || c == 0xAB ||
+            c == 0xBF || c == 0xA1) {
+            at = next_char(text, at);
+            continue;
+        }
+        return g_unichar_isupper(c) || g_unichar_isdigit(c);
+    }
+    return true;
+}
+
+/// The length of a phone number starting at `i` — (555) 014-2368, +1 555 014 2368: digits,
+/// spaces, brackets, dots, hyphens and a leading +, seven digits or more — or 0.
+std::size_t phone_length(std::string_view t, std::size_t i) {
+    if (!(is_digit(t, i) || ((t[i] == '(' || t[i] == '+') && is_digit(t, i + 1)))) {
+        return 0;
+    }
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.')) {
+        return 0;
+    }
+    std::size_t j = i, end = i;
+    int digits = 0;
+    while (j < t.size() && (is_digit(t, j) || std::string_view("()+-. ").find(t[j]) != std::string_view::npos)) {
+        if (is_digit(t, j)) {
+            ++digits;
+            end = j + 1;
+        } else if (t[j] == ')') {
+            end = j + 1;
+        }
+        ++j;
+    }
+    return digits >= 7 ? end - i : 0;
+}
+
+}  // namespace
+
+TextStats count_words(std::string_view sentence, std::string_view lang) {
     TextStats st;
     st.sentences = 1;
     std::size_t i = 0;
     while (i < sentence.size()) {
-        // Words: runs of letters and digits (with inner apostrophes and hyphens).
         std::size_t start = i;
-        bool has_letter = false;
-        while (i < sentence.size()) {
-            const char* p = sentence.data() + i;
-            gunichar c = g_utf8_get_char(p);
-            bool inner = (c == '\'' || c == 0x2019 || c == '-') && i > start;
-            if (!(g_unichar_isalnum(c) || g_unichar_ismark(c) || inner)) {
+        bool read_off = false;  // a phone number, web or email address: one word of one syllable
+        const std::size_t phone = phone_length(sentence, i);
+        if (phone != 0) {
+            i += phone;
+            read_off = true;
+        }
+        while (i < sentence.size() && phone == 0) {
+            gunichar c = char_at(sentence, i);
+            std::size_t next = next_char(sentence, i);
+            bool between = i > start && next < sentence.size() && g_unichar_isalnum(char_at(sentence, next));
+            bool inner = between && (c == '\'' || c == 0x2019 || c == '-' ||
+                                     ((c == '.' || c == ',' || c == ':') && is_digit(sentence, i - 1) && is_digit(sentence, next)));
+            bool address = between && (c == '.' || c == '/' || c == '@' || c == '_');
+            if (!(g_unichar_isalnum(c) || g_unichar_ismark(c) || inner || address)) {
                 break;
             }
-            has_letter = has_letter || g_unichar_isalpha(c);
-            i = static_cast<std::size_t>(g_utf8_next_char(p) - sentence.data());
+            read_off = read_off || (address && !inner);
+            i = next;
         }
         if (i == start) {
-            i = static_cast<std::size_t>(g_utf8_next_char(sentence.data() + i) - sentence.data());
+            i = next_char(sentence, i);
             continue;
         }
         ++st.words;
-        int syl = has_letter ? syllables(sentence.substr(start, i - start), lang) : 1;
+        int syl = read_off ? 1 : syllables(sentence.substr(start, i - start), lang);
         st.syllables += syl;
         st.polysyllables += syl >= 3 ? 1 : 0;
     }
@@ -152,17 +156,6 @@ TextStats count(std::string_view sentence, std::string_view lang) {
         st.sentences = 0;
     }
     return st;
-}
-
-}  // namespace
-
-int syllables(std::string_view word, std::string_view lang) {
-    std::u32string w = letters(word);
-    if (w.empty()) {
-        return 0;
-    }
-    // A hyphenated word is its parts.
-    return spanish(lang) ? syllables_es(w) : syllables_en(w);
 }
 
 void TextStats::add(const TextStats& o) {
@@ -199,31 +192,42 @@ std::vector<Sentence> split_sentences(std::string_view text, std::string_view la
     std::vector<Sentence> out;
     std::size_t begin = 0;
     auto flush = [&](std::size_t end) {
-        while (begin < end && text[begin] == ' ') {
+        while (begin < end && (text[begin] == ' ' || text[begin] == '\n')) {
             ++begin;
         }
         if (end > begin) {
-            TextStats st = count(text.substr(begin, end - begin), lang);
+            TextStats st = count_words(text.substr(begin, end - begin), lang);
             if (st.words > 0) {
                 out.push_back(Sentence{begin, end, st});
             }
         }
         begin = end;
     };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        bool stop = c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == '\n' ||
-                    text.compare(i, 3, "\xE2\x80\xA6") == 0;
-        if (!stop) {
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t len = stop_length(text, i);
+        if (len == 0) {
+            ++i;
             continue;
         }
-        std::size_t after = i + (text.compare(i, 3, "\xE2\x80\xA6") == 0 ? 3 : 1);
-        while (after < text.size() && (text[after] == '"' || text[after] == ')' || text.compare(after, 3, "\xE2\x80\x9D") == 0)) {
-            after += text[after] == '"' || text[after] == ')' ? 1 : 3;
+        const std::size_t first = i;
+        // A run of stops is one end (?!, ...).
+        std::size_t after = i;
+        while (after < text.size() && stop_length(text, after) != 0) {
+            after += stop_length(text, after);
         }
-        bool at_space = after >= text.size() || text[after] == ' ' || text[after] == '\n';
-        if (!at_space || (c == '.' && abbreviation_before(text, i))) {
-            continue;
+        while (after < text.size() && closer_length(text, after) != 0) {
+            after += closer_length(text, after);
+        }
+        i = after;
+        bool at_space = after >= text.size() || g_unichar_isspace(char_at(text, after));
+        if (!at_space) {
+            continue;  // 2.5, e.g, a URL
+        }
+        if (text[first] == '.' && after - first >= 1 && (after == first + 1 || closer_length(text, first + 1) != 0)) {
+            Abbrev a = abbreviation_before(text, first);
+            if (a == Abbrev::always || (a == Abbrev::unless_capital && !capital_follows(text, after))) {
+                continue;
+            }
         }
         flush(after);
     }

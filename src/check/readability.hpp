@@ -1,16 +1,14 @@
-// check: readability of plain text — sentences, words, syllables; Flesch–Kincaid grade and SMOG
-// (English), Fernández-Huerta ease (Spanish).
+// check: readability of plain text — sentences as the formulas define them, words, syllables;
+// Flesch–Kincaid grade and SMOG (English), Fernández-Huerta ease (Spanish).
 #pragma once
+
+#include "check/syllables.hpp"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace handout {
-
-/// Syllables in one word by a tested heuristic (vowel groups, silent final e for English;
-/// strong/weak vowels and hiatus for Spanish).
-int syllables(std::string_view word, std::string_view lang);
 
 struct TextStats {
     int sentences = 0, words = 0, syllables = 0, polysyllables = 0;  ///< polysyllables: 3 or more
@@ -26,8 +24,16 @@ struct Sentence {
     TextStats stats;
 };
 
-/// Splits one block of text into sentences (at . ! ? … followed by space or the end; not after
-/// "Dr." and similar) and counts each.
+/// Splits one block of text into sentences and counts each. A sentence ends at `.`, `!`, `?`,
+/// `…` (or a run of them) followed by white space or the end, after any closing quotes or
+/// brackets; not at `:` or `;`; not at the full stop of a title or a Latin abbreviation (Dr.,
+/// e.g.), an initial (J. Smith), a list number at the start (1.), nor of etc., a.m. and the like
+/// unless a capital follows; a full stop inside a number (2.5) is no end. The end of the block
+/// ends its last sentence, full stop or not.
 std::vector<Sentence> split_sentences(std::string_view text, std::string_view lang);
+
+/// The words of one sentence, counted: runs of letters and digits, with inner apostrophes,
+/// hyphens, and separators between digits (2.5, 1,200, 9:30) kept in the word.
+TextStats count_words(std::string_view sentence, std::string_view lang);
 
 }  // namespace handout
