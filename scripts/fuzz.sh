@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 build_dir=build-fuzz
-all_harnesses=(content layout manifest_csv manifest_jsonl output_name image)
+all_harnesses=(content layout manifest_csv manifest_jsonl output_name image readability)
 harnesses=("$@")
 if [ "${#harnesses[@]}" = 0 ]; then harnesses=("${all_harnesses[@]}"); fi
 
@@ -44,6 +44,7 @@ seeds() {
     manifest_jsonl) from+=(samples tests/data '(' -name '*.jsonl' -o -name '*.json' ')') ;;
     output_name) ;;
     image) from+=(layouts tests/data '(' -name '*.png' -o -name '*.jpg' -o -name '*.svg' ')') ;;
+    readability) from+=(content tests/data/check -name '*.md') ;;
   esac
   # The committed corpus whole; from the other folders only the files of the harness's kind.
   find "fuzz/corpus/$1" -type f 2>/dev/null || true

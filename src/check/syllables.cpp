@@ -80,7 +80,7 @@ std::string ascii_letters(std::string_view word) {
 int syllables_en(std::string_view word) {
     std::string w = ascii_letters(word);
     if (w.empty()) {
-        return 0;
+        return 1;  // a word of another script (or of marks alone) counts one
     }
     int n = dictionary_syllables(w);
     return n > 0 ? n : fallback_syllables(w);
@@ -226,7 +226,7 @@ int syllables(std::string_view word, std::string_view lang) {
     };
     if (spanish(lang)) {
         std::u32string w = letters(word);
-        return w.empty() ? (has_letter(word) ? 0 : 1) : syllables_es(w);
+        return w.empty() ? 1 : syllables_es(w);
     }
     if (!has_letter(word)) {
         return number_en(word);

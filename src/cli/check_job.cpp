@@ -22,6 +22,8 @@ nlohmann::ordered_json stats_json(const TextStats& s) {
     nlohmann::ordered_json j;
     j["words"] = s.words;
     j["sentences"] = s.sentences;
+    j["syllables"] = s.syllables;
+    j["polysyllables"] = s.polysyllables;
     j["flesch_kincaid_grade"] = round1(s.flesch_kincaid());
     j["smog_grade"] = round1(s.smog());
     j["fernandez_huerta_ease"] = round1(s.fernandez_huerta());
