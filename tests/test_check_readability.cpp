@@ -163,6 +163,9 @@ TEST_CASE("abbreviations, decimals, times and list numbers do not end a sentence
     CHECK(sentences("J. Smith will call.") == V{"J. Smith will call."});
     CHECK(sentences("Pregunte a la Dra. Ruiz, p. ej. en la cita. Luego descanse.", "es") ==
           V{"Pregunte a la Dra. Ruiz, p. ej. en la cita.", "Luego descanse."});
+    // An ellipsis before a small letter is a pause; before a capital, an end.
+    CHECK(sentences("Playing ... games is fun. Wait\u2026 then go. Wait... Then go.") ==
+          V{"Playing ... games is fun.", "Wait\u2026 then go.", "Wait...", "Then go."});
     // A number at the end of a sentence still ends it.
     CHECK(sentences("We open at 9. Come early.") == V{"We open at 9.", "Come early."});
 }

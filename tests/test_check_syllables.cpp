@@ -125,6 +125,17 @@ TEST_CASE("English numbers count as said: cardinals, decimals digit by digit, lo
     CHECK(handout::syllables("500", "es") == 1);            // Spanish: one, as before
 }
 
+TEST_CASE("contractions and possessives count as said: n't and 'll after a consonant add one, 's after a hiss") {
+    const WordCount words[] = {{"didn't", 2}, {"isn't", 2}, {"couldn't", 2}, {"don't", 1}, {"can't", 1},
+                               {"won't", 1},  {"it'll", 2}, {"you'll", 1},   {"you're", 1}, {"I'd", 1},
+                               {"it's", 1},   {"nurse's", 2}, {"James's", 2}, {"patient's", 2}, {"parents'", 2}};
+    for (const auto& w : words) {
+        CAPTURE(w.word);
+        CHECK(handout::syllables(w.word, "en") == w.count);
+    }
+    CHECK(handout::syllables("didn\u2019t", "en") == 2);  // a typographic apostrophe
+}
+
 TEST_CASE("a phone number, a web or an email address is one word of one syllable: read off, not read") {
     auto stats = [](std::string_view s) { return handout::count_words(s, "en"); };
     auto call = stats("Call (555) 014-2368 today");
@@ -135,6 +146,10 @@ TEST_CASE("a phone number, a web or an email address is one word of one syllable
     CHECK(web.syllables == 1 + 1 + 1 + 2 + 1);
     // A number with seven digits or more and no separators is a phone number or an id too.
     CHECK(stats("ID 12345678").words == 2);
+    // An initialism with full stops is said letter by letter; an identifier is its parts.
+    CHECK(stats("the T.V. set").syllables == 1 + 2 + 1);
+    CHECK(stats("remove_punctuation").syllables == 2 + 4);
+    CHECK(stats("remove_punctuation").words == 1);
 }
 
 }  // TEST_SUITE

@@ -116,6 +116,37 @@ std::size_t phone_length(std::string_view t, std::size_t i) {
     return digits >= 7 ? end - i : 0;
 }
 
+/// Syllables of a word as count_words() cuts it: a web or email address is read off (one); an
+/// initialism with full stops is said letter by letter (T.V., e.g.: two); an identifier's parts
+/// between underscores are words (remove_punctuation).
+int token_syllables(std::string_view tok, std::string_view lang) {
+    if (tok.find('@') != std::string_view::npos || tok.find('/') != std::string_view::npos) {
+        return 1;
+    }
+    bool dotted = false;
+    for (std::size_t k = 1; k + 1 < tok.size(); ++k) {
+        dotted = dotted || (tok[k] == '.' && !is_digit(tok, k - 1) && !is_digit(tok, k + 1));
+    }
+    if (dotted) {
+        int letters = 0;
+        bool initials = true;
+        for (std::size_t from = 0; from <= tok.size() && initials;) {
+            std::size_t to = std::min(tok.find('.', from), tok.size());
+            std::string_view part = tok.substr(from, to - from);
+            initials = part.size() == 1 && std::isalpha(static_cast<unsigned char>(part[0]));
+            letters += part == "w" || part == "W" ? 3 : 1;  // double-u
+            from = to + 1;
+        }
+        return initials ? letters : 1;
+    }
+    if (tok.find('_') != std::string_view::npos) {
+        std::string parts(tok);
+        std::replace(parts.begin(), parts.end(), '_', '-');
+        return syllables(parts, lang);
+    }
+    return syllables(tok, lang);
+}
+
 }  // namespace
 
 TextStats count_words(std::string_view sentence, std::string_view lang) {
@@ -124,12 +155,8 @@ TextStats count_words(std::string_view sentence, std::string_view lang) {
     std::size_t i = 0;
     while (i < sentence.size()) {
         std::size_t start = i;
-        bool read_off = false;  // a phone number, web or email address: one word of one syllable
         const std::size_t phone = phone_length(sentence, i);
-        if (phone != 0) {
-            i += phone;
-            read_off = true;
-        }
+        i += phone;
         while (i < sentence.size() && phone == 0) {
             gunichar c = char_at(sentence, i);
             std::size_t next = next_char(sentence, i);
@@ -140,7 +167,6 @@ TextStats count_words(std::string_view sentence, std::string_view lang) {
             if (!(g_unichar_isalnum(c) || g_unichar_ismark(c) || inner || address)) {
                 break;
             }
-            read_off = read_off || (address && !inner);
             i = next;
         }
         if (i == start) {
@@ -148,7 +174,7 @@ TextStats count_words(std::string_view sentence, std::string_view lang) {
             continue;
         }
         ++st.words;
-        int syl = read_off ? 1 : syllables(sentence.substr(start, i - start), lang);
+        int syl = phone != 0 ? 1 : token_syllables(sentence.substr(start, i - start), lang);
         st.syllables += syl;
         st.polysyllables += syl >= 3 ? 1 : 0;
     }
@@ -222,6 +248,12 @@ std::vector<Sentence> split_sentences(std::string_view text, std::string_view la
         bool at_space = after >= text.size() || g_unichar_isspace(char_at(text, after));
         if (!at_space) {
             continue;  // 2.5, e.g, a URL
+        }
+        // An ellipsis before a small letter is a pause, not an end ("Playing ... games").
+        std::string_view run = text.substr(first, after - first);
+        bool ellipsis = run.substr(0, 3) == "\xE2\x80\xA6" || run.substr(0, 2) == "..";
+        if (ellipsis && !capital_follows(text, after)) {
+            continue;
         }
         if (text[first] == '.' && after - first >= 1 && (after == first + 1 || closer_length(text, first + 1) != 0)) {
             Abbrev a = abbreviation_before(text, first);

@@ -77,13 +77,62 @@ std::string ascii_letters(std::string_view word) {
     return out;
 }
 
+/// Syllables of an English word of a–z: the dictionary's, or the fallback's.
+int lookup_en(const std::string& w) {
+    if (w.empty()) {
+        return 0;
+    }
+    int n = dictionary_syllables(w);
+    return n > 0 ? n : fallback_syllables(w);
+}
+
+bool ends_with(std::string_view s, std::string_view e) {
+    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
+}
+
+/// A contraction or possessive as said: its stem, plus one for n't after a consonant (didn't,
+/// isn't; not don't, can't), 'll after a consonant (it'll) and 's after a hissing sound
+/// (nurse's, James's). The dictionary holds no apostrophes (dont, youre), so the stem decides.
+int contraction_en(const std::string& stem, std::string_view ending) {
+    auto consonant_end = [](std::string_view s) {
+        return !s.empty() && std::string_view("aeiouy").find(s.back()) == std::string_view::npos;
+    };
+    if (ending == "t" && ends_with(stem, "n") && stem.size() > 1) {
+        std::string base = stem.substr(0, stem.size() - 1);
+        return consonant_end(base) ? lookup_en(base) + 1 : lookup_en(stem);
+    }
+    int n = lookup_en(stem);
+    if (ending == "ll" && consonant_end(stem)) {
+        return n + 1;
+    }
+    if (ending == "s") {
+        for (std::string_view hiss : {"s", "z", "x", "ch", "sh", "se", "ze", "ce", "ge"}) {
+            if (ends_with(stem, hiss)) {
+                return n + 1;
+            }
+        }
+    }
+    return n;
+}
+
 int syllables_en(std::string_view word) {
+    // The last apostrophe (' or ’) splits a contraction or a possessive.
+    std::size_t straight = word.rfind('\''), curly = word.rfind("\xE2\x80\x99");
+    std::size_t apostrophe = straight == std::string_view::npos ? curly
+                             : curly == std::string_view::npos  ? straight
+                                                                : std::max(straight, curly);
     std::string w = ascii_letters(word);
     if (w.empty()) {
         return 1;  // a word of another script (or of marks alone) counts one
     }
-    int n = dictionary_syllables(w);
-    return n > 0 ? n : fallback_syllables(w);
+    if (apostrophe != std::string_view::npos) {
+        std::string stem = ascii_letters(word.substr(0, apostrophe));
+        std::string ending = ascii_letters(word.substr(apostrophe));
+        if (!stem.empty() && ending.size() <= 2) {
+            return std::max(contraction_en(stem, ending), 1);
+        }
+    }
+    return lookup_en(w);
 }
 
 int syllables_es(const std::u32string& w) {
