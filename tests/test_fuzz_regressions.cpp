@@ -6,6 +6,7 @@
 // the g++ and ASan builds run what the fuzzers start from.
 #include "batch/manifest.hpp"
 #include "batch/output_name.hpp"
+#include "check/readability.hpp"
 #include "content/parse_content.hpp"
 #include "image/decode_image.hpp"
 #include "layout/parse_layout.hpp"
@@ -130,6 +131,21 @@ void run_harness(const std::string& harness, const std::string& bytes, const std
         } else {
             CHECK(has_errors(r.diagnostics));
         }
+    } else if (harness == "readability") {
+        // The first byte picks the language (odd: Spanish); sentences lie in the text, in order,
+        // each with words and at least a syllable a word.
+        if (bytes.empty()) {
+            return;
+        }
+        const std::string_view text = std::string_view(bytes).substr(1);
+        std::size_t last = 0;
+        for (const auto& s : handout::split_sentences(text, (bytes[0] & 1) != 0 ? "es" : "en")) {
+            CHECK(s.begin >= last);
+            CHECK(s.end <= text.size());
+            CHECK(s.stats.words > 0);
+            CHECK(s.stats.syllables >= s.stats.words);
+            last = s.end;
+        }
     } else {
         FAIL("no harness named " << harness);
     }
@@ -145,7 +161,7 @@ TEST_CASE("every reproducer in tests/data/fuzz has a case here and names a harne
         found.insert(entry.path().filename().string());
     }
     CHECK(found == reproducers);
-    const std::vector<std::string> harnesses = {"content", "layout", "manifest_csv", "manifest_jsonl", "output_name", "image"};
+    const std::vector<std::string> harnesses = {"content", "layout", "manifest_csv", "manifest_jsonl", "output_name", "image", "readability"};
     for (const std::string& name : reproducers) {
         bool named = std::any_of(harnesses.begin(), harnesses.end(), [&](const std::string& h) { return name.rfind(h + "-", 0) == 0; });
         CHECK_MESSAGE(named, name);

@@ -727,7 +727,7 @@ TEST_CASE("haru: Arabic or Devanagari in an English paragraph is an error at tha
 }
 
 TEST_CASE("haru: Latin ligatures (fi, fl, ffi) are no error: the text renders and extracts as written, where the default engine puts it") {
-    const std::string sentence = "Fibromyalgia can slow the flow of office work, so we find staff to fill in the forms.";
+    const std::string sentence = "Filing can slow the flow of office work, so we find staff to fill in the forms.";
     test::TempDir dir;
     const std::string content = dir / "ligatures.md";
     test::write_file(content, front + sentence + "\n");

@@ -1,5 +1,7 @@
 #include "check/check.hpp"
 
+#include "check/plain_language.hpp"
+#include "check/text_block.hpp"
 #include "core/glib_ptr.hpp"
 
 #include <glib.h>
@@ -13,26 +15,6 @@
 namespace handout {
 
 namespace {
-
-/// One block's text, with a map from its bytes back to the content file.
-struct TextBlock {
-    std::string text;
-    std::vector<std::pair<std::size_t, std::size_t>> map;  ///< (byte in text, byte in file), ascending
-    int section = -1;                                        ///< index into sections
-    bool prose = true;                                       ///< counts for readability
-
-    std::size_t source(std::size_t pos) const {
-        std::size_t src = 0, at = 0;
-        for (const auto& [t, s] : map) {
-            if (t > pos) {
-                break;
-            }
-            at = t;
-            src = s;
-        }
-        return src + (pos - at);
-    }
-};
 
 struct Section {
     std::string id;
@@ -69,10 +51,12 @@ public:
             return std::move(m_result);
         }
         collect(m_doc.blocks, {});
+        mark_glossaries();
         required_sections();
         variables();
         coverage();
         readability();
+        plain_language();
         layout_rules();
         return std::move(m_result);
     }
@@ -113,6 +97,7 @@ private:
                 m_sections.push_back(std::move(s));
                 open.push_back(static_cast<int>(m_sections.size()) - 1);
                 m_blocks.push_back(block_of(h->spans, current_section(open), false));
+                m_blocks.back().heading = true;
             } else if (const auto* p = std::get_if<Paragraph>(&b.v)) {
                 m_blocks.push_back(block_of(p->spans, current_section(open), !p->code));
             } else if (const auto* l = std::get_if<List>(&b.v)) {
@@ -155,6 +140,18 @@ private:
                 tb.section = current_section(open);
                 tb.prose = false;
                 m_blocks.push_back(std::move(tb));
+            }
+        }
+    }
+
+    /// Blocks under a glossary heading ("Words to know"), the heading included.
+    void mark_glossaries() {
+        for (std::size_t s = 0; s < m_sections.size(); ++s) {
+            if (m_sections[s].level == 0 || !is_glossary_heading(m_sections[s].title)) {
+                continue;
+            }
+            for (auto& b : m_blocks) {
+                b.glossary = b.glossary || in_section(b, static_cast<int>(s));
             }
         }
     }
@@ -457,6 +454,21 @@ private:
                 judge(per_section[i], m_sections[i].offset,
                       "section " + (m_sections[i].id.empty() ? m_sections[i].title : "#" + m_sections[i].id), static_cast<int>(i));
             }
+        }
+    }
+
+    // ---- 5. plain language beyond grade level ----
+    void plain_language() {
+        PlainLanguageInput pl;
+        pl.blocks = &m_blocks;
+        pl.file = m_file;
+        pl.lang = m_doc.meta.lang;
+        pl.settings = plain_language_settings(m_input.kind != nullptr ? &m_input.kind->plain_language : nullptr,
+                                              m_input.topic != nullptr ? &m_input.topic->plain_language : nullptr);
+        pl.terms = m_input.kind != nullptr ? &m_input.kind->terms : nullptr;
+        pl.rules = m_input.kind != nullptr && m_input.kind->source ? m_input.kind->source->path : "the kind file";
+        for (auto& d : check_plain_language(pl)) {
+            m_result.diagnostics.push_back(std::move(d));
         }
     }
 

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -118,16 +119,17 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
     };
     collect(in->doc.blocks);
     // The kind's and the topic's rules.
-    auto load_rules = [&](const std::string& name, const fs::path& rules_dir, const char* key) -> std::shared_ptr<const Kind> {
+    // Messages name a rule file as a person would type it: relative when that is shorter.
+    auto shown_path = [](const fs::path& file) {
+        std::error_code rel_ec;
+        fs::path shown = fs::relative(file, fs::current_path(rel_ec), rel_ec);
+        return rel_ec || shown.empty() || shown.string().rfind("..", 0) == 0 ? file : shown;
+    };
+    auto load_rules = [&](const std::string& name, const fs::path& rules_dir, const char* key) -> std::shared_ptr<Kind> {
         fs::path file = rules_dir / (name + ".toml");
         std::size_t at = in->doc.source->text.find(std::string("\n") + key + ":");
         at = at == std::string::npos ? 0 : at + 1;
-        // Messages name the rule file as a person would type it: relative when that is shorter.
-        std::error_code rel_ec;
-        fs::path shown = fs::relative(file, fs::current_path(rel_ec), rel_ec);
-        if (rel_ec || shown.empty() || shown.string().rfind("..", 0) == 0) {
-            shown = file;
-        }
+        fs::path shown = shown_path(file);
         auto ksrc = read_source(shown.string(), std::string(key) + " file", text_rule(limits));
         if (std::error_code exists_ec; !ksrc.value && fs::exists(file, exists_ec)) {
             // There, but not readable (too big, not a regular file): say why, at the content's key.
@@ -154,9 +156,27 @@ Result<std::shared_ptr<const ContentInput>> load_content(const std::string& path
         }
         auto k = parse_kind(*ksrc.value, name);
         append(r.diagnostics, std::move(k.diagnostics));
-        return k.value ? std::make_shared<const Kind>(std::move(*k.value)) : nullptr;
+        return k.value ? std::make_shared<Kind>(std::move(*k.value)) : nullptr;
     };
-    in->kind = load_rules(in->doc.meta.kind, kinds_dir(), "kind");
+    auto kind = load_rules(in->doc.meta.kind, kinds_dir(), "kind");
+    // The medical terms a sheet in the document's language must explain: kinds/terms/LANG.txt
+    // by the language's first subtag (es-MX reads es.txt); none when there is no such file.
+    std::string lang = in->doc.meta.lang.substr(0, in->doc.meta.lang.find('-'));
+    std::transform(lang.begin(), lang.end(), lang.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    const bool letters = !lang.empty() && std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    const fs::path terms_file = fs::path(kinds_dir()) / "terms" / (lang + ".txt");
+    if (std::error_code ec; kind && letters && fs::is_regular_file(terms_file, ec)) {
+        auto tsrc = read_source(shown_path(terms_file).string(), "term list", text_rule(limits));
+        append(r.diagnostics, std::move(tsrc.diagnostics));
+        if (tsrc.value) {
+            auto terms = parse_terms(*tsrc.value);
+            append(r.diagnostics, std::move(terms.diagnostics));
+            if (terms.value) {
+                kind->terms = std::move(*terms.value);
+            }
+        }
+    }
+    in->kind = std::move(kind);
     if (!in->doc.meta.topic.empty()) {
         in->topic = load_rules(in->doc.meta.topic, fs::path(kinds_dir()) / "topics", "topic");
     }
