@@ -1,6 +1,7 @@
 // check: takes a Document, its Layout and the rules of its kind (and topic); returns diagnostics —
 // required sections, what a topic must mention, variables, glyph coverage, readability, plain
-// language (terms explained, passive voice, numerals, long sentences), and the layout's own rules (text sizes, contrast, visible links). Does no drawing and no file I/O.
+// language (terms explained, passive voice, numerals, long sentences), and the layout's own
+// rules (text sizes, contrast, visible links). Does no drawing and no file I/O.
 #pragma once
 
 #include "check/kind.hpp"
