@@ -173,6 +173,21 @@ struct Match {
     std::size_t first = 0, last = 0;  ///< tokens [first, last)
 };
 
+/// Whether form `f` is written at token `i`: each word in turn (in capitals where the form has
+/// them), the words side by side.
+bool form_at(const Form& f, std::string_view text, const std::vector<Token>& ts, std::size_t i) {
+    if (i + f.words.size() > ts.size()) {
+        return false;
+    }
+    for (std::size_t k = 0; k < f.words.size(); ++k) {
+        const Token& t = ts[i + k];
+        if (!(f.exact[k] ? t.word == f.words[k] : t.lower == f.words[k]) || (k > 0 && !adjacent(text, ts[i + k - 1], t))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /// Every term in the tokens, left to right, the longest form at each place, none overlapping.
 std::vector<Match> find_terms(std::string_view text, const std::vector<Token>& ts, const std::vector<Form>& forms) {
     std::vector<Match> out;
@@ -180,15 +195,7 @@ std::vector<Match> find_terms(std::string_view text, const std::vector<Token>& t
     while (i < ts.size()) {
         std::optional<Match> found;
         for (const auto& f : forms) {
-            if (i + f.words.size() > ts.size()) {
-                continue;
-            }
-            bool ok = true;
-            for (std::size_t k = 0; k < f.words.size() && ok; ++k) {
-                const Token& t = ts[i + k];
-                ok = (f.exact[k] ? t.word == f.words[k] : t.lower == f.words[k]) && (k == 0 || adjacent(text, ts[i + k - 1], t));
-            }
-            if (ok) {
+            if (form_at(f, text, ts, i)) {
                 found = Match{f.term, i, i + f.words.size()};
                 break;
             }
@@ -267,15 +274,7 @@ private:
 
     bool any_form_at(const std::vector<Token>& ts, std::string_view text, std::size_t i, std::size_t term, std::size_t* end) const {
         for (const auto& f : m_forms) {
-            if (f.term != term || i + f.words.size() > ts.size()) {
-                continue;
-            }
-            bool ok = true;
-            for (std::size_t k = 0; k < f.words.size() && ok; ++k) {
-                const Token& t = ts[i + k];
-                ok = (f.exact[k] ? t.word == f.words[k] : t.lower == f.words[k]) && (k == 0 || adjacent(text, ts[i + k - 1], t));
-            }
-            if (ok) {
+            if (f.term == term && form_at(f, text, ts, i)) {
                 *end = i + f.words.size();
                 return true;
             }
