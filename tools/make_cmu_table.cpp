@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
         std::size_t held = 0, right = 0;
         for (std::size_t i = 0; i < all.size(); i += held_stride) {
             ++held;
-            right += all[i].guess == all[i].syllables ? 1 : 0;
+            right += std::max(all[i].guess, 1) == all[i].syllables ? 1 : 0;  // at least 1, as at run time
         }
         return 100.0 * static_cast<double>(right) / static_cast<double>(held);
     };

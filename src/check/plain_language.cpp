@@ -1,6 +1,7 @@
 #include "check/plain_language.hpp"
 
 #include "check/readability.hpp"
+#include "check/utf8_text.hpp"
 #include "core/glib_ptr.hpp"
 
 #include <glib.h>
@@ -23,15 +24,6 @@ struct Token {
     std::string_view word;           ///< as written
     std::string lower;               ///< lower case, ’ as '
 };
-
-gunichar char_at(std::string_view text, std::size_t i) {
-    return g_utf8_get_char_validated(text.data() + i, static_cast<gssize>(text.size() - i));
-}
-
-std::size_t next_char(std::string_view text, std::size_t i) {
-    const char* q = g_utf8_find_next_char(text.data() + i, text.data() + text.size());
-    return q == nullptr ? text.size() : static_cast<std::size_t>(q - text.data());
-}
 
 bool word_char(gunichar c) {
     return c < 0x110000 && (g_unichar_isalnum(c) || g_unichar_ismark(c));

@@ -1,5 +1,7 @@
 #include "check/readability.hpp"
 
+#include "check/utf8_text.hpp"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -9,16 +11,6 @@
 namespace handout {
 
 namespace {
-
-gunichar char_at(std::string_view text, std::size_t i) {
-    return g_utf8_get_char_validated(text.data() + i, static_cast<gssize>(text.size() - i));
-}
-
-std::size_t next_char(std::string_view text, std::size_t i) {
-    const char* p = text.data() + i;
-    const char* q = g_utf8_find_next_char(p, text.data() + text.size());
-    return q == nullptr ? text.size() : static_cast<std::size_t>(q - text.data());
-}
 
 bool is_digit(std::string_view t, std::size_t i) {
     return i < t.size() && t[i] >= '0' && t[i] <= '9';

@@ -14,10 +14,6 @@ bool aeiouy(char c) {
     return aeiou(c) || c == 'y';
 }
 
-bool ends(std::string_view s, std::string_view e) {
-    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
-}
-
 /// Whether s[i] sounds as a vowel: a, e, i, o, u, and y after a consonant (not first, as in "yes";
 /// not after a vowel, as in "play").
 bool vowel_at(std::string_view s, std::size_t i) {
@@ -57,9 +53,9 @@ int split_pairs(std::string_view s) {
 /// -ier, -iest after a consonant in a word with an earlier vowel (happier, zaniest).
 bool split_ier(std::string_view s) {
     std::string_view stem;
-    if (ends(s, "ier")) {
+    if (s.ends_with("ier")) {
         stem = s.substr(0, s.size() - 3);
-    } else if (ends(s, "iest")) {
+    } else if (s.ends_with("iest")) {
         stem = s.substr(0, s.size() - 4);
     } else {
         return false;
@@ -85,40 +81,40 @@ int syllables_by_spelling(std::string_view s) {
     }
     const std::size_t len = s.size();
     auto consonant_before = [&](std::size_t from_end) { return len > from_end && !aeiouy(s[len - from_end - 1]); };
-    if (len > 2 && s.back() == 'e' && !ends(s, "ee") && !ends(s, "ie") && !ends(s, "ye") && !ends(s, "oe")) {
+    if (len > 2 && s.back() == 'e' && !s.ends_with("ee") && !s.ends_with("ie") && !s.ends_with("ye") && !s.ends_with("oe")) {
         // A silent final e (make), but a syllable of its own in -le after a consonant (table).
-        if (!(ends(s, "le") && consonant_before(2))) {
+        if (!(s.ends_with("le") && consonant_before(2))) {
             --n;
         }
-    } else if (len > 3 && ends(s, "es")) {
+    } else if (len > 3 && s.ends_with("es")) {
         // -es is silent (makes) but after s, x, z, ch, sh, c, g (buses, places), in -les after a
         // consonant (tables) and after a vowel (goes: its vowel group already counts).
-        bool sounded = ends(s, "ses") || ends(s, "xes") || ends(s, "zes") || ends(s, "ches") || ends(s, "shes") ||
-                       ends(s, "ces") || ends(s, "ges") || (ends(s, "les") && consonant_before(3)) || aeiouy(s[len - 3]);
+        bool sounded = s.ends_with("ses") || s.ends_with("xes") || s.ends_with("zes") || s.ends_with("ches") || s.ends_with("shes") ||
+                       s.ends_with("ces") || s.ends_with("ges") || (s.ends_with("les") && consonant_before(3)) || aeiouy(s[len - 3]);
         if (!sounded) {
             --n;
         }
-    } else if (len > 3 && ends(s, "ed")) {
+    } else if (len > 3 && s.ends_with("ed")) {
         // -ed is silent (named) but after t, d (wanted), in -led after a consonant (tabled).
-        bool sounded = s[len - 3] == 't' || s[len - 3] == 'd' || (ends(s, "led") && consonant_before(3)) || aeiouy(s[len - 3]);
+        bool sounded = s[len - 3] == 't' || s[len - 3] == 'd' || (s.ends_with("led") && consonant_before(3)) || aeiouy(s[len - 3]);
         if (!sounded) {
             --n;
         }
     }
-    if (len > 4 && ends(s, "ing") && vowel_at(s, len - 4)) {
+    if (len > 4 && s.ends_with("ing") && vowel_at(s, len - 4)) {
         ++n;  // doing, being, seeing: the i starts a syllable of its own
     }
     n += split_pairs(s);
     n += split_ier(s) ? 1 : 0;
-    if (ends(s, "ism") || ends(s, "isms")) {
+    if (s.ends_with("ism") || s.ends_with("isms")) {
         ++n;  // the m is a syllable (autism)
     }
-    if (len > 3 && ends(s, "ea") && !aeiou(s[len - 3]) && std::any_of(s.begin(), s.end() - 3, aeiouy)) {
+    if (len > 3 && s.ends_with("ea") && !aeiou(s[len - 3]) && std::any_of(s.begin(), s.end() - 3, aeiouy)) {
         ++n;  // idea, area, urea
     }
     if (len > 6) {
         for (std::string_view suffix : {"ely", "ement", "eful", "eless", "eness"}) {
-            if (ends(s, suffix) && len > suffix.size() && !aeiouy(s[len - suffix.size() - 1])) {
+            if (s.ends_with(suffix) && len > suffix.size() && !aeiouy(s[len - suffix.size() - 1])) {
                 --n;  // the silent e of a stem before -ly, -ment … (lonely, statement)
                 break;
             }

@@ -86,10 +86,6 @@ int lookup_en(const std::string& w) {
     return n > 0 ? n : fallback_syllables(w);
 }
 
-bool ends_with(std::string_view s, std::string_view e) {
-    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
-}
-
 /// A contraction or possessive as said: its stem, plus one for n't after a consonant (didn't,
 /// isn't; not don't, can't), 'll after a consonant (it'll) and 's after a hissing sound
 /// (nurse's, James's). The dictionary holds no apostrophes (dont, youre), so the stem decides.
@@ -97,7 +93,7 @@ int contraction_en(const std::string& stem, std::string_view ending) {
     auto consonant_end = [](std::string_view s) {
         return !s.empty() && std::string_view("aeiouy").find(s.back()) == std::string_view::npos;
     };
-    if (ending == "t" && ends_with(stem, "n") && stem.size() > 1) {
+    if (ending == "t" && stem.ends_with("n") && stem.size() > 1) {
         std::string base = stem.substr(0, stem.size() - 1);
         return consonant_end(base) ? lookup_en(base) + 1 : lookup_en(stem);
     }
@@ -107,7 +103,7 @@ int contraction_en(const std::string& stem, std::string_view ending) {
     }
     if (ending == "s") {
         for (std::string_view hiss : {"s", "z", "x", "ch", "sh", "se", "ze", "ce", "ge"}) {
-            if (ends_with(stem, hiss)) {
+            if (stem.ends_with(hiss)) {
                 return n + 1;
             }
         }
